@@ -1,0 +1,45 @@
+"""Re-extraction flow: when the extractor or its dictionaries improve, replace stored events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+import warehouse
+from extraction import EXTRACTOR_VERSION, extract_events
+
+
+@task(name="reextract-batch", cache_policy=NO_CACHE)
+def reextract_batch(rows: list[tuple[str, str, Any, str | None]]) -> dict[str, list[dict[str, Any]]]:
+    """Extract the events of a batch of stored articles."""
+    return {digest: [e.to_json() for e in extract_events(text, published, language)]
+            for digest, text, published, language in rows}
+
+
+@flow(name="raqib-reextract", log_prints=True)
+def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_size: int = 500) -> dict[str, Any]:
+    """Replace the events of every article extracted by an older extractor version, batch by batch."""
+    con = warehouse.connect_writer(Path(db))
+    run_id = warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), None)
+    articles = events = 0
+    status = "failed"
+    try:
+        pending = list(warehouse.articles_for_reextract(con, None if everything else EXTRACTOR_VERSION))
+        rows_iter = iter(pending)
+        while batch := list(islice(rows_iter, batch_size)):
+            found = reextract_batch(batch)
+            events += warehouse.replace_events(con, run_id, found, EXTRACTOR_VERSION)
+            articles += len(batch)
+        warehouse.refresh_incidents(con)
+        status = "completed"
+    finally:
+        warehouse.finish_run(con, run_id, status, {"articles_reextracted": articles, "events": events},
+                             datetime.now(UTC))
+        con.close()
+    return {"run_id": run_id, "articles": articles, "events": events, "extractor_version": EXTRACTOR_VERSION}

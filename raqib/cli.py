@@ -1,0 +1,283 @@
+"""The `raqib` command line."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from raqib.settings import DEFAULT_SOURCES, SettingsError
+
+
+def _date(text: str) -> date:
+    """Parse YYYY-MM-DD for argparse."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="raqib", description="Arabic conflict news into structured events in DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the ingestion flow once over the sources file")
+    run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources TOML file (default: sources.toml)")
+    run.add_argument("--db", type=Path, default=Path("raqib.duckdb"), help="warehouse file (default: raqib.duckdb)")
+    run.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ beside the db)")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    demo = sub.add_parser("demo", help="serve the demo news site on 127.0.0.1 and ingest it")
+    demo.add_argument("--db", type=Path, default=Path("raqib.duckdb"), help="warehouse file (default: raqib.duckdb)")
+    demo.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ beside the db)")
+    demo.add_argument("--site", type=Path, default=None, help="demo site folder (default: the shipped demo/site)")
+
+    extract = sub.add_parser("extract", help="extract events from text or HTML files, without a warehouse")
+    extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    extract.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    extract.add_argument("--published", type=_date, default=None, help="publication date YYYY-MM-DD for relative dates")
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    reextract = sub.add_parser("reextract", help="re-extract events of stored articles with the current extractor")
+    reextract.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    reextract.add_argument("--all", action="store_true", help="re-extract every article, not only older versions")
+
+    export = sub.add_parser("export", help="write every table and view to Parquet or CSV files")
+    export.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--out", type=Path, required=True)
+
+    search = sub.add_parser("search", help="full-text search over article text (Arabic stemming)")
+    search.add_argument("query")
+    search.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    search.add_argument("--limit", type=int, default=20)
+
+    status = sub.add_parser("status", help="show the last runs and the failures by source and reason")
+    status.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    status.add_argument("--runs", type=int, default=10)
+
+    serve = sub.add_parser("serve", help="run the flows on their schedules in one long process")
+    serve.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
+    serve.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    serve.add_argument("--archive", type=Path, default=None)
+
+    report = sub.add_parser("report", help="write a self-contained HTML report of the warehouse")
+    report.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    report.add_argument("--out", type=Path, default=Path("report.html"))
+    report.add_argument("--since", type=_date, default=None)
+    report.add_argument("--admin1", default=None, help="only events in this governorate")
+    return parser
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Any = None, max_width: int = 60) -> None:
+    """Print rows as an aligned text table."""
+    out = out or sys.stdout
+
+    def cell(value: Any) -> str:
+        text = "NULL" if value is None else str(value).replace("\n", " ")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    out.write(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)) + "\n")
+    out.write("-+-".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    """Print query results as a table, CSV or JSON lines."""
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str))
+    else:
+        print_table(columns, rows)
+
+
+def read_document(path: Path) -> tuple[str, date | None]:
+    """Read a text or HTML file; HTML goes through the same article extraction as the flow."""
+    raw = path.read_bytes()
+    if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
+        from connectors.article import html_to_text
+
+        text, published = html_to_text(raw, str(path))
+        return text, published
+    return raw.decode("utf-8", errors="replace"), None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print events for each file, one JSON line per document."""
+    from extraction import document_json
+
+    status = 0
+    for path in args.paths:
+        try:
+            text, found_date = read_document(path)
+        except OSError as exc:
+            print(f"raqib extract: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+            status = 1
+            continue
+        doc = document_json(str(path), text, args.published or found_date)
+        if args.format == "jsonl":
+            print(json.dumps(doc, ensure_ascii=False))
+        else:
+            rows = [(e["event_type"], ", ".join(a["name"] for a in e.get("actors", [])),
+                     (e.get("location") or {}).get("name"), e.get("date_start"), e.get("fatalities"))
+                    for e in doc["events"]]
+            print(path)
+            print_table(("type", "actors", "place", "date", "killed"), rows)
+    return status
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the ingestion flow once and print its summary."""
+    from flows.ingest import ingest_flow
+
+    result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
+                         archive_dir=str(args.archive) if args.archive else None)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        print_run_summary(result)
+    return 0
+
+
+def print_run_summary(result: dict[str, Any]) -> None:
+    """Print what one run did, per source and in total."""
+    print(f"run {result['run_id']} (Prefect flow run {result['flow_run_id']})")
+    print_table(("source", "discovered", "fetched", "new articles", "duplicates", "events", "failures"),
+                [(r["source"], r.get("discovered", 0), r.get("fetched", 0), r.get("articles_new", 0),
+                  r.get("duplicates", 0), r.get("events", 0), r.get("failures", 0)) for r in result["per_source"]])
+    print(f"sources {result['sources']}, articles {result['articles_new']} new, duplicates skipped "
+          f"{result['duplicates']}, events {result['events']}, failures {result['failures']}")
+    for reason, count in sorted(result.get("failure_reasons", {}).items()):
+        print(f"  failed: {reason}: {count}")
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run one read-only query and print its rows."""
+    from warehouse import run_readonly_query
+
+    columns, rows = run_readonly_query(args.db, args.query)
+    print_rows(columns, rows, args.format)
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    """Re-extract stored articles whose events came from an older extractor."""
+    from flows.reextract import reextract_flow
+
+    result = reextract_flow(db=str(args.db), everything=args.all)
+    print(f"re-extracted {result['articles']} articles: {result['events']} events "
+          f"(extractor {result['extractor_version']})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every table and view."""
+    from warehouse import export_tables
+
+    for path in export_tables(args.db, args.out, args.format):
+        print(path)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search article text."""
+    from warehouse import connect_reader, search_articles
+
+    con = connect_reader(args.db)
+    try:
+        hits = search_articles(con, args.query, limit=args.limit)
+    finally:
+        con.close()
+    columns = list(hits[0].keys()) if hits else ["content_hash", "title", "score"]
+    print_rows(columns, [tuple(h.values()) for h in hits], "table")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show the last runs and failures by source and reason."""
+    from warehouse import run_readonly_query
+
+    columns, rows = run_readonly_query(args.db, f"""
+        SELECT run_id, flow_run_id, started_at, ended_at, status
+        FROM runs ORDER BY started_at DESC LIMIT {int(args.runs)}""")
+    print("Last runs")
+    print_table(columns, rows)
+    columns, rows = run_readonly_query(args.db, """
+        WITH last AS (
+            SELECT url, source, reason, ok, row_number() OVER (PARTITION BY url ORDER BY at DESC) AS n
+            FROM fetch_log)
+        SELECT source, reason, count(*) AS urls FROM last
+        WHERE n = 1 AND NOT ok AND reason <> 'not_modified'
+        GROUP BY ALL ORDER BY source, urls DESC""")
+    print("\nOpen failures by source and reason (each URL's latest attempt)")
+    print_table(columns, rows)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the deployments on their schedules."""
+    from flows.deployments import serve_all
+
+    serve_all(sources_file=str(args.sources), db=str(args.db), archive_dir=str(args.archive) if args.archive else None)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report."""
+    from report import write_report
+
+    path = write_report(args.db, args.out, since=args.since, admin1=args.admin1)
+    print(path)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the demo site and ingest it."""
+    from raqib.demo import run_demo
+
+    return run_demo(db=args.db, archive_dir=args.archive, site=args.site)
+
+
+COMMANDS = {
+    "run": cmd_run, "demo": cmd_demo, "extract": cmd_extract, "sql": cmd_sql, "reextract": cmd_reextract,
+    "export": cmd_export, "search": cmd_search, "status": cmd_status, "serve": cmd_serve, "report": cmd_report,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `raqib` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SettingsError as exc:
+        print(f"raqib {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from warehouse import WarehouseBusy, WarehouseError
+
+        if isinstance(exc, WarehouseBusy | WarehouseError):
+            print(f"raqib {args.command}: {exc}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

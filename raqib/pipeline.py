@@ -1,0 +1,134 @@
+"""The steps of one ingestion run as plain functions; `flows/` wraps each in a Prefect task."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from connectors import Discovery, FetchRecord, Fetcher, RawDocument, SourceState, discover
+from connectors.article import Article, Rejection, to_article
+from extraction import EXTRACTOR_VERSION, extract_events
+from raqib import archive
+from raqib.settings import Settings, Source
+
+
+@dataclass
+class ExtractedBatch:
+    """Articles, their events and the documents rejected, for one fetched batch."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    seen_again: int = 0
+
+
+def record_dict(record: FetchRecord) -> dict[str, Any]:
+    """Turn a connector fetch record into the row the warehouse stores."""
+    return {
+        "source": record.source,
+        "url": record.url,
+        "status": record.status,
+        "ok": record.ok,
+        "reason": record.reason,
+        "bytes": record.bytes,
+        "duration_ms": record.duration_ms,
+        "stage": record.stage,
+        "at": getattr(record, "at", None) or datetime.now(UTC),
+    }
+
+
+def discover_source(settings: Settings, source: Source, state: SourceState) -> Discovery:
+    """Find the new article URLs of one source."""
+
+    async def _run() -> Discovery:
+        async with Fetcher(settings) as fetcher:
+            return await discover(source, fetcher, state)
+
+    return asyncio.run(_run())
+
+
+def fetch_batch(settings: Settings, source: Source, urls: list[str]) -> tuple[list[RawDocument], list[FetchRecord]]:
+    """Fetch one batch of article URLs politely."""
+
+    async def _run() -> tuple[list[RawDocument], list[FetchRecord]]:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch_documents(source, urls)
+
+    return asyncio.run(_run())
+
+
+def article_and_events(raw: RawDocument) -> tuple[Article | Rejection, list[dict[str, Any]]]:
+    """Extract the article text and its events from one fetched document."""
+    result = to_article(raw)
+    if isinstance(result, Rejection):
+        return result, []
+    events = [event.to_json() for event in extract_events(result.text, result.published, result.language)]
+    return result, events
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """Turn an extracted article into the row the warehouse stores."""
+    return {
+        "content_hash": article.content_hash,
+        "url": article.url,
+        "final_url": article.final_url,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published,
+        "language": article.language,
+        "text": article.text,
+        "fetched_at": article.fetched_at,
+        "archive_path": None,
+    }
+
+
+def extract_batch(docs: list[RawDocument], stored_hashes: set[str], pool: Executor | None = None) -> ExtractedBatch:
+    """Extract articles and events; content already stored is not extracted again."""
+    batch = ExtractedBatch()
+    results = list(pool.map(article_and_events, docs, chunksize=8)) if pool else [article_and_events(d) for d in docs]
+    seen: set[str] = set()
+    for raw, (result, events) in zip(docs, results, strict=True):
+        if isinstance(result, Rejection):
+            batch.rejections.append({
+                "source": raw.source, "url": result.url, "status": None, "ok": False, "reason": result.reason,
+                "bytes": len(raw.body.encode("utf-8")), "duration_ms": 0.0, "stage": "extract", "at": datetime.now(UTC),
+            })
+            continue
+        batch.articles.append(article_row(result))
+        if result.content_hash in stored_hashes or result.content_hash in seen:
+            batch.seen_again += 1
+            continue
+        seen.add(result.content_hash)
+        batch.events[result.content_hash] = events
+    return batch
+
+
+def archive_new_articles(archive_dir: Path, batch: ExtractedBatch, stored_hashes: set[str], next_sequence: int) -> int:
+    """Write each new article's text to the archive before its batch commits; return the next number."""
+    written: set[str] = set()
+    for row in batch.articles:
+        digest = row["content_hash"]
+        if digest in stored_hashes or digest in written:
+            continue
+        row["archive_path"] = str(archive.write_article(archive_dir, next_sequence, digest, row["text"]))
+        written.add(digest)
+        next_sequence += 1
+    return next_sequence
+
+
+def failure_counts(records: list[dict[str, Any]]) -> Counter[str]:
+    """Count failed fetch records by reason."""
+    return Counter(r["reason"] for r in records if not r["ok"] and r["reason"] != "not_modified")
+
+
+def today() -> date:
+    """Today's date in UTC (one place, so runs are consistent)."""
+    return datetime.now(UTC).date()
+
+
+__all__ = ["EXTRACTOR_VERSION", "ExtractedBatch"]

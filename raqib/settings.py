@@ -1,0 +1,156 @@
+"""The one settings object: built here, from the sources TOML file and RAQIB_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from raqib import __version__
+
+SOURCE_KINDS = ("rss", "sitemap", "wordpress", "directory", "page")
+DEFAULT_SOURCES = Path("sources.toml")
+
+
+class SettingsError(ValueError):
+    """A sources file or variable that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One outlet feed, sitemap, API, page or folder to watch."""
+
+    name: str
+    kind: str
+    url: str
+    language: str | None = None
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, in one place."""
+
+    sources: tuple[Source, ...] = ()
+    db_path: Path = Path("raqib.duckdb")
+    archive_dir: Path = Path("archive")
+    state_dir: Path = Path(".raqib")
+    rate_limit_per_host: float = 1.0
+    allow_private_addresses: bool = False
+    user_agent: str = f"raqib/{__version__} (+https://github.com/raqib-project/raqib; conflict-news research crawler)"
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    concurrency: int = 8
+    batch_size: int = 200
+    max_items_per_source: int = 5000
+    executor: str = "local"
+    dask_address: str | None = None
+
+
+_SETTING_TYPES: dict[str, type] = {
+    "rate_limit_per_host": float,
+    "allow_private_addresses": bool,
+    "user_agent": str,
+    "connect_timeout": float,
+    "read_timeout": float,
+    "total_timeout": float,
+    "max_body_bytes": int,
+    "max_redirects": int,
+    "max_retries": int,
+    "backoff_base": float,
+    "concurrency": int,
+    "batch_size": int,
+    "max_items_per_source": int,
+    "executor": str,
+    "dask_address": str,
+}
+
+
+def _coerce(key: str, value: Any) -> Any:
+    """Convert a TOML or environment value to the type of setting `key`."""
+    kind = _SETTING_TYPES[key]
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"setting {key} must be true or false, not {value!r}")
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {key} must be {kind.__name__}, not {value!r}") from exc
+
+
+def parse_sources(items: list[dict[str, Any]], base_dir: Path) -> tuple[Source, ...]:
+    """Validate `[[sources]]` tables; relative directory paths are taken from `base_dir`."""
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        name, kind, url = item.get("name"), item.get("kind"), item.get("url")
+        if not name or not isinstance(name, str):
+            raise SettingsError(f"source #{i + 1} has no name")
+        if name in seen:
+            raise SettingsError(f"source name {name!r} is used twice")
+        if kind not in SOURCE_KINDS:
+            raise SettingsError(f"source {name!r}: kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
+        if not url or not isinstance(url, str):
+            raise SettingsError(f"source {name!r} has no url")
+        if kind == "directory" and "://" not in url and not Path(url).is_absolute():
+            url = str((base_dir / url).resolve())
+        known = {"name", "kind", "url", "language", "enabled"}
+        options = {k: v for k, v in item.items() if k not in known}
+        sources.append(Source(name, kind, url, item.get("language"), bool(item.get("enabled", True)), options))
+        seen.add(name)
+    return tuple(sources)
+
+
+def load_settings(
+    sources_file: Path | None = None,
+    *,
+    db_path: Path | None = None,
+    archive_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build the settings: file values, then RAQIB_* variables, then explicit arguments."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    sources: tuple[Source, ...] = ()
+    if sources_file is not None:
+        try:
+            data = tomllib.loads(Path(sources_file).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise SettingsError(f"sources file not found: {sources_file}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"sources file {sources_file} is not valid TOML: {exc}") from exc
+        for key, value in (data.get("settings") or {}).items():
+            if key not in _SETTING_TYPES:
+                raise SettingsError(f"unknown setting {key!r} in {sources_file}")
+            values[key] = _coerce(key, value)
+        sources = parse_sources(data.get("sources") or [], Path(sources_file).resolve().parent)
+    for key in _SETTING_TYPES:
+        env_value = env.get(f"RAQIB_{key.upper()}")
+        if env_value is not None:
+            values[key] = _coerce(key, env_value)
+    for key, value in overrides.items():
+        if key not in _SETTING_TYPES:
+            raise SettingsError(f"unknown setting {key!r}")
+        values[key] = value
+    db = db_path or Path(env.get("RAQIB_DB", "raqib.duckdb"))
+    archive = archive_dir or Path(env.get("RAQIB_ARCHIVE", str(db.parent / "archive")))
+    state = Path(env.get("RAQIB_STATE_DIR", str(db.parent / ".raqib")))
+    if values.get("rate_limit_per_host", 1.0) <= 0:
+        raise SettingsError("rate_limit_per_host must be above zero")
+    if values.get("executor", "local") not in ("local", "dask"):
+        raise SettingsError("executor must be 'local' or 'dask'")
+    return Settings(sources=sources, db_path=db, archive_dir=archive, state_dir=state, **values)

@@ -1,0 +1,13 @@
+"""Shared test setup: a throwaway Prefect home, so flows run in Prefect's local ephemeral mode."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports prefect: never touch the developer's ~/.prefect or a configured server.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="raqib-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
