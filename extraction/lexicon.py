@@ -1,0 +1,203 @@
+"""Dictionaries (actors, triggers, cues, numbers, calendar) loaded from TSV files into one Aho-Corasick automaton."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from extraction.normalize import militia_variants, normalize_for_match, normalize_phrase
+
+DATA_DIR = Path(__file__).parent / "data"
+LEXICON_FILES = ("actors.tsv", "triggers.tsv", "cues.tsv", "numbers.tsv", "calendar.tsv")
+
+_ARABIC = re.compile("[\u0621-\u064a]")
+# Proclitics that may precede a dictionary word: conjunction, preposition, article ("لل" = ل + ال).
+_AR_PREFIX = re.compile(r"^(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One actor of the dictionary."""
+
+    id: str
+    name: str
+    name_ar: str
+    actor_type: str
+    parent: str | None
+    strength: str  # strong | weak | anaphor
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger word of an event type."""
+
+    event_type: str
+    form: str
+    weight: float
+    requires: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a dictionary key stands for: category (actor, trigger, cue, number, calendar) and the payload."""
+
+    category: str
+    kind: str  # actor id, event type, cue kind, number kind or calendar kind
+    value: object
+    open_end: bool
+    lang: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A dictionary hit in a text: offsets into the matching text (`nstart`, `nend`) and into the source text."""
+
+    nstart: int
+    nend: int
+    start: int
+    end: int
+    entry: Entry
+    definite: bool
+
+
+@dataclass
+class Lexicon:
+    """All dictionaries, with one automaton over every key."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    version_hash: str = ""
+
+    def family(self, actor_id: str) -> tuple[str, ...]:
+        """The actor and its patrons up the parent chain."""
+        chain: list[str] = []
+        current: str | None = actor_id
+        while current and current not in chain:
+            chain.append(current)
+            actor = self.actors.get(current)
+            current = actor.parent if actor else None
+        return tuple(chain)
+
+    def scan(self, text: str) -> tuple[str, list[int], list[Mention]]:
+        """Find every dictionary word in `text` (whole words, clitic-aware); overlapping hits are all returned."""
+        norm, offsets = normalize_for_match(text)
+        found: list[Mention] = []
+        for last, payload in self.automaton.iter(norm):
+            key, entries = payload
+            nstart = last - len(key) + 1
+            nend = last + 1
+            word_start = nstart
+            while word_start > 0 and norm[word_start - 1].isalnum():
+                word_start -= 1
+            prefix = norm[word_start:nstart]
+            continues = nend < len(norm) and norm[nend].isalnum()
+            for entry in entries:
+                if continues and not entry.open_end:
+                    continue
+                if entry.lang == "ar":
+                    if not _AR_PREFIX.match(prefix):
+                        continue
+                elif prefix:
+                    continue
+                end_src = offsets[nend - 1] + 1
+                if entry.open_end:  # the mention covers the rest of the word
+                    stop = nend
+                    while stop < len(norm) and norm[stop].isalnum():
+                        stop += 1
+                    end_src = offsets[stop - 1] + 1
+                definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال")
+                found.append(Mention(nstart, nend, offsets[word_start], end_src, entry, definite))
+        return norm, offsets, found
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    """Read a TSV data file, skipping its # provenance header."""
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#") and line.strip()]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _split(value: str | None) -> list[str]:
+    """Split a |-separated column."""
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+def _keys(phrase: str) -> list[tuple[str, bool]]:
+    """Matching keys of one phrase: (key, open_end); a leading ال is dropped so clitics like لل still match."""
+    open_end = phrase.endswith("*")
+    phrase = phrase.rstrip("*")
+    keys: list[tuple[str, bool]] = []
+    for variant in militia_variants(phrase):
+        key = normalize_phrase(variant)
+        if _ARABIC.search(key) and key.startswith("ال") and len(key) >= 5:
+            key = key[2:]
+        if key:
+            keys.append((key, open_end))
+    return keys
+
+
+def _lang(phrase: str) -> str:
+    """ar when the phrase has Arabic letters, else en."""
+    return "ar" if _ARABIC.search(phrase) else "en"
+
+
+def build_lexicon() -> Lexicon:
+    """Read every data file and build the automaton."""
+    lexicon = Lexicon()
+    table: dict[str, list[Entry]] = {}
+
+    def add(phrase: str, category: str, kind: str, value: object) -> None:
+        for key, open_end in _keys(phrase):
+            entry = Entry(category, kind, value, open_end, _lang(phrase))
+            bucket = table.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    for row in _rows("actors.tsv"):
+        actor = Actor(row["id"], row["name"], row["name_ar"], row["actor_type"], row["parent"] or None, row["strength"])
+        lexicon.actors[actor.id] = actor
+        for phrase in {actor.name_ar, *_split(row["aliases_ar"]), *_split(row["aliases_en"])}:
+            add(phrase, "actor", actor.id, actor)
+    for row in _rows("triggers.tsv"):
+        trigger = Trigger(row["event_type"], row["form"], float(row["weight"]), tuple(_split(row.get("requires"))))
+        add(row["pattern"], "trigger", row["event_type"], trigger)
+    for row in _rows("cues.tsv"):
+        add(row["pattern"], "cue", row["kind"], row["pattern"])
+    for row in _rows("numbers.tsv"):
+        add(row["word"], "number", row["kind"], int(row["value"]))
+    for row in _rows("calendar.tsv"):
+        add(row["word"], "calendar", row["kind"], int(row["value"]))
+    for key, entries in table.items():
+        lexicon.automaton.add_word(key, (key, tuple(entries)))
+    lexicon.automaton.make_automaton()
+    digest = hashlib.sha256()
+    for name in LEXICON_FILES:
+        digest.update((DATA_DIR / name).read_bytes())
+    lexicon.version_hash = digest.hexdigest()[:8]
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The lexicon, built once per process."""
+    return build_lexicon()
+
+
+def word_matches(word: str, patterns: tuple[str, ...]) -> bool:
+    """True when a normalised word (clitics allowed in front) equals a pattern or starts with a `x*` pattern."""
+    for pattern in patterns:
+        stem = normalize_phrase(pattern.rstrip("*"))
+        is_open = pattern.endswith("*")
+        for cut in (0, 1, 2, 3, 4):
+            rest = word[cut:]
+            if cut and not _AR_PREFIX.match(word[:cut]):
+                continue
+            if rest == stem or (is_open and rest.startswith(stem)):
+                return True
+    return False

@@ -1,0 +1,122 @@
+"""Sentence splitting with offsets, title detection, word positions and language detection."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"[.!?؟؛]+[\"'”»“)\]]*(?=\s|$)|\n+")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_WORD = re.compile(r"\w+")
+_EN_STOPWORDS = frozenset("the of and in to a was were by on at with from for that is".split())
+_QUOTE_OPEN = "“«\""
+_QUOTE_CLOSE = "”»\""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the source text: [start, end) offsets, its paragraph number and whether it looks like a title."""
+
+    start: int
+    end: int
+    paragraph: int
+    is_title: bool
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text at sentence punctuation and line breaks, keeping offsets into `text`."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        _add_sentence(text, pos, match.end() if "\n" not in match.group(0) else match.start(), paragraph, sentences)
+        if "\n" in match.group(0):
+            paragraph += 1
+        pos = match.end()
+    _add_sentence(text, pos, len(text), paragraph, sentences)
+    return sentences
+
+
+def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    """Trim white space and append a sentence unless it is empty."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end <= start:
+        return
+    body = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    whole_line = text[line_start:start].strip() == "" and text[end:line_end if line_end >= 0 else len(text)].strip() == ""
+    words = len(_WORD.findall(body))
+    is_title = whole_line and body[-1] not in ".!?؟؛:\"”»" and words <= 16
+    out.append(Sentence(start, end, paragraph, is_title))
+
+
+def detect_language(text: str) -> str:
+    """Return "ar", "en" or "other" from the share of Arabic and Latin letters (and English function words)."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    if arabic >= 20 and arabic >= latin:
+        return "ar"
+    if latin >= 20:
+        words = [w.lower() for w in _WORD.findall(text)]
+        stop = sum(1 for w in words if w in _EN_STOPWORDS)
+        if words and stop / len(words) >= 0.08:
+            return "en"
+    return "other"
+
+
+class Words:
+    """Word positions of a (normalised) text, to count words between two offsets."""
+
+    def __init__(self, norm: str) -> None:
+        """Index every word of `norm`."""
+        self.spans = [(m.start(), m.end()) for m in _WORD.finditer(norm)]
+        self.starts = [s for s, _ in self.spans]
+        self.texts = [m.group(0) for m in _WORD.finditer(norm)]
+
+    def index_at(self, pos: int) -> int:
+        """Index of the word that contains or precedes `pos`."""
+        return max(bisect_right(self.starts, pos) - 1, 0)
+
+    def distance(self, a_end: int, b_start: int) -> int:
+        """Number of words strictly between offset `a_end` and offset `b_start`."""
+        if b_start <= a_end:
+            return 0
+        return max(self.index_at(b_start - 1) - self.index_at(a_end) + (0 if self._inside(a_end) else 1) - 1, 0)
+
+    def _inside(self, pos: int) -> bool:
+        """True when `pos` is at or inside a word start."""
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+
+    def next_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
+        """Up to `count` words that start at or after `pos`."""
+        i = bisect_right(self.starts, pos - 1)
+        return [(self.spans[j][0], self.spans[j][1], self.texts[j]) for j in range(i, min(i + count, len(self.spans)))]
+
+    def prev_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
+        """Up to `count` words that end at or before `pos`, nearest first."""
+        i = bisect_right(self.starts, pos) - 1
+        out: list[tuple[int, int, str]] = []
+        while i >= 0 and len(out) < count:
+            if self.spans[i][1] <= pos:
+                out.append((self.spans[i][0], self.spans[i][1], self.texts[i]))
+            i -= 1
+        return out
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks (“…”, «…»), used to mark evidence that is reported speech."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "“«":
+            stack.append(i)
+        elif ch in "”»" and stack:
+            spans.append((stack.pop(), i + 1))
+    return spans

@@ -1,0 +1,202 @@
+"""Tests of the place gazetteer against the real committed data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extraction import build_gazetteer
+from extraction.gazetteer import GAZETTEER_PATH, Gazetteer, Place, PlaceMatch, load_gazetteer
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    """The committed gazetteer, loaded once."""
+    return load_gazetteer()
+
+
+def surfaces(matches: list[PlaceMatch]) -> list[str]:
+    """The matched text of each match."""
+    return [m.surface for m in matches]
+
+
+def test_clitic_forms_match_with_offsets_into_the_original_text(gazetteer: Gazetteer) -> None:
+    text = "قصفت الطائرات مواقع بدير الزور والميادين وبالبوكمال فجر اليوم."
+    matches = gazetteer.find(text)
+    assert surfaces(matches) == ["دير الزور", "الميادين", "البوكمال"]
+    for match in matches:
+        assert text[match.start:match.end] == match.surface
+    assert matches[0].start == text.index("بدير") + 1
+    assert matches[1].start == text.index("والميادين") + 1
+    assert matches[2].start == text.index("وبالبوكمال") + 2
+    assert [m.candidates[0].id for m in matches] == ["geonames:170794", "geonames:173480", "geonames:174448"]
+
+
+def test_offsets_survive_diacritics_tatweel_and_hamza_variants(gazetteer: Gazetteer) -> None:
+    text = "وصلت تعزيزات إلى دَيْر الزّور ثم إلى الميـــادين واستقرت في ابو كمال"
+    matches = gazetteer.find(text)
+    assert surfaces(matches) == ["دَيْر الزّور", "الميـــادين", "ابو كمال"]
+    assert [m.candidates[0].id for m in matches] == ["geonames:170794", "geonames:173480", "geonames:174448"]
+
+
+def test_lam_with_elided_article_and_fa_prefix(gazetteer: Gazetteer) -> None:
+    text = "توجه الرتل للميادين فالبوكمال"
+    matches = gazetteer.find(text)
+    assert [m.candidates[0].id for m in matches] == ["geonames:173480", "geonames:174448"]
+    assert matches[1].surface == "البوكمال"
+
+
+def test_whole_words_only(gazetteer: Gazetteer) -> None:
+    # "حمصية" and "الميادينية" contain place names but are other words
+    assert gazetteer.find("أكلة حمصية مشهورة") == []
+    assert gazetteer.find("الساحة الميادينية") == []
+
+
+def test_longest_match_wins(gazetteer: Gazetteer) -> None:
+    text = "استهدفت طائرة مسيرة مطار دير الزور العسكري وحي الجورة في دير الزور"
+    matches = gazetteer.find(text)
+    assert surfaces(matches) == ["مطار دير الزور العسكري", "الجورة", "دير الزور"]
+    assert matches[0].candidates[0].kind == "airport"
+    assert matches[1].candidates[0].kind == "neighbourhood"
+    region = gazetteer.find("في ريف دير الزور الشرقي")
+    assert surfaces(region) == ["ريف دير الزور الشرقي"]
+    assert region[0].candidates[0].kind == "region"
+
+
+def test_candidates_put_the_city_before_its_namesake_district_and_subdistrict(gazetteer: Gazetteer) -> None:
+    (match,) = gazetteer.find("في الميادين")
+    kinds = [c.kind for c in match.candidates]
+    assert kinds[0] == "city"
+    assert kinds.index("subdistrict") < kinds.index("district")
+    (governorate_match,) = gazetteer.find("محافظة دير الزور")
+    assert governorate_match.candidates[0].kind == "governorate"
+
+
+def test_parent_chain_from_neighbourhood_to_governorate(gazetteer: Gazetteer) -> None:
+    (match,) = gazetteer.find("حي هرابش")
+    place: Place | None = match.candidates[0]
+    chain: list[str] = []
+    while place is not None:
+        chain.append(place.kind)
+        place = gazetteer.parent(place)
+    assert chain == ["neighbourhood", "city", "subdistrict", "district", "governorate"]
+    neighbourhood = match.candidates[0]
+    assert neighbourhood.admin1 == "Deir ez-Zor"
+    assert neighbourhood.admin2 == "Deir ez-Zor"
+    assert neighbourhood.lat is not None and 35.2 < neighbourhood.lat < 35.4
+
+
+def test_towns_get_admin_levels_from_the_boundaries(gazetteer: Gazetteer) -> None:
+    hajin = gazetteer.get("geonames:174506")
+    assert hajin is not None
+    assert (hajin.admin1, hajin.admin2, hajin.admin3) == ("Deir ez-Zor", "Abu Kamal", "Hajin")
+    parent = gazetteer.parent(hajin)
+    assert parent is not None and parent.pcode == "SY090201"
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("Clashes broke out in al-Mayadin on Monday", "geonames:173480"),
+        ("a drone hit a car near Mayadeen", "geonames:173480"),
+        ("Militias in Mayadin", "geonames:173480"),
+        ("shelling on Deir ez-Zor", "geonames:170794"),
+        ("in Deir Ezzor city", "geonames:170794"),
+        ("the Deir al-Zour countryside", "geonames:170794"),
+        ("convoys reached Albu Kamal", "geonames:174448"),
+        ("convoys reached Abu Kamal", "geonames:174448"),
+        ("convoys reached Bukamal", "geonames:174448"),
+    ],
+)
+def test_english_spellings(gazetteer: Gazetteer, text: str, place_id: str) -> None:
+    matches = gazetteer.find(text)
+    assert len(matches) == 1
+    assert matches[0].candidates[0].id == place_id
+    assert text[matches[0].start:matches[0].end] == matches[0].surface
+
+
+def test_english_article_is_part_of_the_surface(gazetteer: Gazetteer) -> None:
+    (match,) = gazetteer.find("Clashes broke out in al-Mayadin")
+    assert match.surface == "al-Mayadin"
+
+
+def test_lower_case_english_words_are_not_places(gazetteer: Gazetteer) -> None:
+    assert gazetteer.find("the hama of it") == []
+
+
+def test_common_words_need_a_place_cue(gazetteer: Gazetteer) -> None:
+    assert gazetteer.find("دعا الوزير إلى احترام الكرامة والحرية") == []
+    cued = gazetteer.find("اقتحمت دورية بلدة الكرامة شرقي الرقة")
+    assert surfaces(cued) == ["الكرامة", "الرقة"]
+    assert cued[0].candidates[0].admin1 == "Raqqa"
+    assert surfaces(gazetteer.find("وفي حي العمال")) == ["العمال"]
+    assert gazetteer.find("نقابة العمال") == []
+    assert surfaces(gazetteer.find("نقابة العمال", allow_common_words=True)) == ["العمال"]
+
+
+def test_common_word_cue_may_carry_a_proclitic(gazetteer: Gazetteer) -> None:
+    assert surfaces(gazetteer.find("وبقرية الكرامة")) == ["الكرامة"]
+
+
+def test_by_name_and_get(gazetteer: Gazetteer) -> None:
+    assert gazetteer.by_name("البوكمال")[0].id == "geonames:174448"
+    assert gazetteer.by_name("أبو كمال")[0].id == "geonames:174448"
+    assert gazetteer.by_name("al-Mayadin")[0].id == "geonames:173480"
+    assert gazetteer.by_name("Deir ez-Zor")[0].kind == "city"
+    assert gazetteer.by_name("no such place") == []
+    deir = gazetteer.get("ocha:SY09")
+    assert deir is not None and deir.kind == "governorate" and deir.name_ar == "دير الزور"
+    assert gazetteer.get("raqib:does-not-exist") is None
+
+
+def test_every_place_is_well_formed(gazetteer: Gazetteer) -> None:
+    kinds = {"governorate", "district", "subdistrict", "city", "town", "village", "neighbourhood", "base",
+             "airport", "oilfield", "crossing", "desert", "region", "country"}
+    places = gazetteer.places()
+    assert len(places) > 700
+    for place in places:
+        assert place.kind in kinds, place.id
+        assert place.name and place.name_ar, place.id
+        if place.parent_id is not None:
+            assert gazetteer.get(place.parent_id) is not None, place.id
+        if place.kind != "country":
+            assert place.admin1, place.id
+        if place.lat is not None and place.lon is not None:
+            assert 32.0 < place.lat < 37.6 and 35.4 < place.lon < 42.6, place.id
+
+
+def test_load_is_cached(gazetteer: Gazetteer) -> None:
+    assert load_gazetteer() is gazetteer
+
+
+NAMES = ["دير الزور", "الميادين", "البوكمال", "هجين", "الباغوز", "حقل العمر", "Deir ez-Zor", "al-Mayadin"]
+FILLER = ["قصف", "على", "و", "في", "الطريق", "مقتل", "3", "عناصر", ".", "،", "\n", "the", "road"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(NAMES + FILLER), min_size=1, max_size=25))
+def test_matches_are_ordered_disjoint_and_exact(words: list[str]) -> None:
+    gazetteer = load_gazetteer()
+    text = " ".join(words)
+    matches = gazetteer.find(text)
+    previous_end = 0
+    for match in matches:
+        assert previous_end <= match.start < match.end <= len(text)
+        assert text[match.start:match.end] == match.surface
+        assert match.candidates
+        previous_end = match.end
+    assert len(matches) == sum(1 for word in words if word in NAMES)
+
+
+def test_build_reproduces_the_committed_file(tmp_path: Path) -> None:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot be reproduced")
+    out = tmp_path / "gazetteer.tsv"
+    count = build_gazetteer.build(SHARED_DATA, GAZETTEER_PATH.parent, out)
+    assert count == len(load_gazetteer())
+    assert out.read_text(encoding="utf-8") == GAZETTEER_PATH.read_text(encoding="utf-8")

@@ -1,0 +1,73 @@
+"""The one settings object: sources TOML, environment and explicit arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raqib.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sources_file_settings_and_sources(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[settings]
+rate_limit_per_host = 2.5
+allow_private_addresses = true
+
+[[sources]]
+name = "sy24"
+kind = "rss"
+url = "https://www.sy-24.com/feed/"
+
+[[sources]]
+name = "local"
+kind = "directory"
+url = "articles"
+language = "ar"
+""")
+    settings = load_settings(path, env={})
+    assert settings.rate_limit_per_host == 2.5
+    assert settings.allow_private_addresses is True
+    assert [s.name for s in settings.sources] == ["sy24", "local"]
+    assert settings.sources[1].url == str((tmp_path / "articles").resolve())
+    assert settings.sources[1].language == "ar"
+
+
+def test_environment_overrides_file_and_arguments_override_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "[settings]\nrate_limit_per_host = 2.0\n")
+    assert load_settings(path, env={"RAQIB_RATE_LIMIT_PER_HOST": "4"}).rate_limit_per_host == 4.0
+    assert load_settings(path, env={"RAQIB_RATE_LIMIT_PER_HOST": "4"}, rate_limit_per_host=8.0).rate_limit_per_host == 8
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[[sources]]\nname='a'\nkind='ftp'\nurl='x'\n", "kind must be one of"),
+    ("[[sources]]\nname='a'\nkind='rss'\nurl='x'\n[[sources]]\nname='a'\nkind='rss'\nurl='y'\n", "used twice"),
+    ("[settings]\nrate_limit_per_hots = 1\n", "unknown setting"),
+    ("[settings]\nallow_private_addresses = 'maybe'\n", "true or false"),
+    ("[settings]\nrate_limit_per_host = 0\n", "above zero"),
+    ("this is = not toml [", "not valid TOML"),
+])
+def test_bad_sources_files_get_clear_errors(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(write(tmp_path, text), env={})
+
+
+def test_missing_sources_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="not found"):
+        load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_shipped_sources_file_loads_and_refuses_private_addresses() -> None:
+    settings = load_settings(ROOT / "sources.toml", env={})
+    assert len(settings.sources) >= 9
+    assert settings.allow_private_addresses is False
+    assert all(s.url.startswith("https://") for s in settings.sources)

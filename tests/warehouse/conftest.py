@@ -1,0 +1,42 @@
+"""Fixtures for warehouse tests: real DuckDB files in tmp_path, loaded with the sample reports."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import warehouse  # noqa: E402
+import warehouse_samples  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Return where this test's warehouse file lives."""
+    return tmp_path / "raqib.duckdb"
+
+
+@pytest.fixture
+def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a writer on a fresh warehouse and close it afterwards."""
+    con = warehouse.connect_writer(db_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def loaded_db(db_path: Path) -> Path:
+    """Return a closed warehouse file holding the sample reports, incidents and search index."""
+    con = warehouse.connect_writer(db_path)
+    run_id = warehouse.start_run(con, "flow-run-test", datetime(2021, 5, 10, 8, 0, tzinfo=UTC), "sources.toml")
+    counts = warehouse_samples.load_samples(con, run_id)
+    warehouse.refresh_incidents(con)
+    warehouse.finish_run(con, run_id, "completed", counts, datetime(2021, 5, 10, 8, 5, tzinfo=UTC))
+    con.close()
+    return db_path

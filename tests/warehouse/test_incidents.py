@@ -1,0 +1,100 @@
+"""Incidents: repeated reports merge, figures are the best supported (never summed), distinct events stay apart."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import warehouse
+from warehouse.incidents import Report, best_figure, cluster_reports
+
+
+def test_three_reports_of_one_clash_become_one_incident(loaded_db: Path) -> None:
+    con = warehouse.connect_reader(loaded_db)
+    try:
+        row = con.execute(
+            "SELECT incident_id, event_type, date_start, location, admin1, fatalities, fatalities_support, "
+            "fatalities_min, fatalities_max, n_reports, n_sources, sources, actors FROM incidents "
+            "WHERE event_type = 'armed_clash' AND location = 'al-Mayadin' AND date_start = DATE '2021-03-13'"
+        ).fetchall()
+        assert len(row) == 1
+        incident_id, *rest = row[0]
+        assert rest == ["armed_clash", date(2021, 3, 13), "al-Mayadin", "Deir ez-Zor", 4, 2, 4, 6, 3, 3,
+                        ["aggregator-news", "euphrates-post", "sham-monitor"],
+                        ["National Defence Forces", "Islamic Revolutionary Guard Corps"]]
+        # Naive addition over the three reports would claim 14 deaths.
+        summed = con.execute("SELECT sum(fatalities) FROM v_events WHERE incident_id = ?", [incident_id]).fetchone()
+        assert summed == (14,)
+        reports = con.execute("SELECT r.source, r.url, r.fatalities, e.location FROM incident_reports AS r "
+                              "JOIN v_events AS e USING (event_id) WHERE r.incident_id = ? ORDER BY r.source",
+                              [incident_id]).fetchall()
+        assert reports == [
+            ("aggregator-news", "https://aggregator.example/story/88812", 4, "al-Mayadin"),
+            ("euphrates-post", "https://euphrates-post.example/2021/03/14/mayadin-clash", 4, "al-Mayadin"),
+            ("sham-monitor", "https://sham-monitor.example/p/5521", 6, "Deir ez-Zor"),
+        ]
+        # The background killing in Ain Ali, told by two articles, is its own incident.
+        assert con.execute("SELECT n_reports, fatalities, location FROM incidents WHERE event_type = 'attack'"
+                           ).fetchall() == [(2, 1, "Ain Ali")]
+    finally:
+        con.close()
+
+
+def test_different_events_stay_apart(loaded_db: Path) -> None:
+    con = warehouse.connect_reader(loaded_db)
+    try:
+        clashes = con.execute("SELECT location, date_start, n_reports, fatalities FROM incidents "
+                              "WHERE event_type = 'armed_clash' ORDER BY date_start, location").fetchall()
+        assert clashes == [
+            ("Hajin", date(2021, 3, 13), 1, 2),  # same day, other town and other actors
+            ("al-Mayadin", date(2021, 3, 13), 3, 4),
+            ("al-Mayadin", date(2021, 4, 2), 1, 1),  # same place and actors, three weeks later
+        ]
+        assert con.execute("SELECT count(*), count(DISTINCT incident_id) FROM v_events").fetchone() == (11, 8)
+        assert con.execute("SELECT count(*) FROM v_events WHERE incident_id IS NULL").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def test_refresh_is_repeatable_and_ids_are_stable(loaded_db: Path) -> None:
+    con = warehouse.connect_writer(loaded_db)
+    try:
+        first = con.execute("SELECT incident_id, n_reports, fatalities FROM incidents ORDER BY ALL").fetchall()
+        assert warehouse.refresh_incidents(con) == 8
+        assert con.execute("SELECT incident_id, n_reports, fatalities FROM incidents ORDER BY ALL").fetchall() == first
+    finally:
+        con.close()
+
+
+def _report(event_id: str, article: str, source: str, day: int, fatalities: int | None, place: str = "Hajin",
+            precision: str = "day", geo: int = 1, actors: tuple[str, ...] = ("is", "sdf")) -> Report:
+    """Build one report as incident matching sees it."""
+    when = date(2021, 3, day)
+    return Report(event_id, article, "armed_clash", None, None, when, when, precision, fatalities, None, None, place,
+                  None, "Deir ez-Zor", "Abu Kamal", None, None, None, None, geo, source, f"https://{source}/{article}",
+                  when, list(actors), list(actors), [])
+
+
+def test_best_figure_prefers_most_outlets_then_precision() -> None:
+    a = _report("e1", "a1", "outlet-a", 13, 5)
+    b = _report("e2", "a2", "outlet-b", 13, 7)
+    c = _report("e3", "a3", "outlet-c", 14, 7)
+    assert best_figure([(r.fatalities, r) for r in (a, b, c)]) == (7, 2)
+    vague = _report("e4", "a4", "outlet-d", 13, 9, precision="month", geo=3)
+    assert best_figure([(r.fatalities, r) for r in (a, vague)]) == (5, 1)  # tie: the precise report wins
+    assert best_figure([(None, a)]) == (None, 0)
+
+
+def test_clusters_use_complete_linkage_and_never_join_one_article() -> None:
+    # Daily clashes on the 10th, 11th and 12th: 10~11 and 11~12 are each one day apart, 10 and 12 are not.
+    chain = [_report("e1", "a1", "s1", 10, 1), _report("e2", "a2", "s2", 11, 1), _report("e3", "a3", "s3", 12, 1)]
+    groups = cluster_reports(chain)
+    assert sorted(len(g) for g in groups) == [1, 2]
+    # Two events of the same article are two events, even when they look alike.
+    same_article = [_report("e1", "a1", "s1", 10, 1), _report("e2", "a1", "s1", 10, 2)]
+    assert sorted(len(g) for g in cluster_reports(same_article)) == [1, 1]
+    # Missing actors on one side still match; disjoint actors do not.
+    loose = [_report("e1", "a1", "s1", 10, 1), _report("e2", "a2", "s2", 10, 1, actors=())]
+    assert [len(g) for g in cluster_reports(loose)] == [2]
+    other = [_report("e1", "a1", "s1", 10, 1), _report("e2", "a2", "s2", 10, 1, actors=("ndf",))]
+    assert sorted(len(g) for g in cluster_reports(other)) == [1, 1]

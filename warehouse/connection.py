@@ -1,0 +1,171 @@
+"""Opening the warehouse: one writer at a time (with a clear refusal), read-only readers, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+import weakref
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.migrate import apply_migrations
+
+_FTS_PACKAGE_DIR = "duckdb_extension_fts"
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_open_writers: dict[str, weakref.ref[duckdb.DuckDBPyConnection]] = {}
+_open_writers_guard = threading.Lock()
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot do what was asked; the message says why."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process (or connection) holds the warehouse file."""
+
+
+def fts_extension_path() -> Path:
+    """Return the path of the full-text-search extension shipped by the duckdb-extension-fts wheel."""
+    import duckdb_extension_fts
+
+    base = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    path = base / "fts.duckdb_extension"
+    if not path.is_file():
+        raise WarehouseError(f"the fts extension for DuckDB {duckdb.__version__} is not installed (looked in {base})")
+    return path
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the fts extension from the installed wheel, never from the internet."""
+    con.execute(f"LOAD '{fts_extension_path().as_posix()}'")
+
+
+def _holder_file(db_path: Path) -> Path:
+    """Return the file next to the database that names the current writer (informational only)."""
+    return db_path.with_name(db_path.name + ".writer")
+
+
+def _pid_alive(pid: int) -> bool:
+    """Tell whether a local process id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _busy_message(db_path: Path, error: Exception, wanted: str) -> str:
+    """Explain who holds the warehouse, from DuckDB's lock error and the writer file."""
+    match = _LOCK_PID.search(str(error))
+    pid = int(match.group(1)) if match else None
+    holder = f"process {pid}" if pid else "another process"
+    try:
+        info = json.loads(_holder_file(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
+    if info and pid is not None and pid == info.get("pid") and _pid_alive(pid):
+        holder = f"a writer (pid {pid} on {info.get('host')}, since {info.get('since')}: {info.get('command')})"
+    elif pid:
+        holder = f"process {pid} (a writer, or a reader such as `raqib sql`)"
+    return (
+        f"warehouse {db_path} is busy: {holder} has it open, so it cannot be opened {wanted} now. "
+        "DuckDB allows one process at a time to write; try again when that process ends."
+    )
+
+
+def _is_lock_error(error: Exception) -> bool:
+    """Tell whether a DuckDB error is the file lock held by another process."""
+    text = str(error)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _connect(db_path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open DuckDB, retrying while another process holds the lock, then raise WarehouseBusy."""
+    deadline = time.monotonic() + wait_seconds
+    wanted = "read-only" if read_only else "for writing"
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseError(f"cannot open warehouse {db_path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(_busy_message(db_path, exc, wanted)) from exc
+            time.sleep(0.2)
+        except duckdb.ConnectionException as exc:
+            # Same process, other configuration (a writer open while a reader is asked for, or the reverse).
+            raise WarehouseBusy(
+                f"warehouse {db_path} is already open in this process with another mode: {exc}"
+            ) from exc
+
+
+def _claim_in_process(key: str, db_path: Path) -> None:
+    """Refuse a second writer connection inside this process while the first is still open."""
+    ref = _open_writers.get(key)
+    con = ref() if ref else None
+    if con is None:
+        return
+    try:
+        con.execute("SELECT 1")
+    except duckdb.ConnectionException:
+        return
+    raise WarehouseBusy(f"warehouse {db_path} already has an open writer in this process (pid {os.getpid()})")
+
+
+def connect_writer(db_path: Path | str, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing, refusing with WarehouseBusy if anyone else has it; apply migrations."""
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    with _open_writers_guard:
+        _claim_in_process(key, path)
+        con = _connect(path, read_only=False, wait_seconds=wait_seconds)
+        _open_writers[key] = weakref.ref(con)
+    holder = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv)[:200],
+    }
+    with contextlib.suppress(OSError):  # the file only names the holder in a busy message
+        _holder_file(path).write_text(json.dumps(holder), encoding="utf-8")
+    try:
+        load_fts(con)
+        apply_migrations(con)
+        from warehouse.search import ensure_search_index
+
+        ensure_search_index(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_reader(
+    db_path: Path | str, wait_seconds: float = 0.0, sandbox: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only; with sandbox=True the connection cannot touch any other file either."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise WarehouseError(f"no warehouse at {path}: run `raqib run` (or `raqib demo`) first to create it")
+    con = _connect(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        load_fts(con)
+        if sandbox:
+            # No ATTACH, COPY TO, file readers or extension loading, and no way to switch them back on.
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con

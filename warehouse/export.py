@@ -1,0 +1,86 @@
+"""Exports (one file per table and analyst view) and the read-only query used by `raqib sql`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.connection import WarehouseError, connect_reader
+
+# Tables and views an analyst gets from `raqib export`, in this order (derived search text is left out).
+EXPORTED = (
+    "v_events", "incidents", "incident_reports", "events", "event_actors", "actors", "locations",
+    "articles", "article_urls", "sources", "runs", "fetch_log", "source_state", "schema_migrations",
+)
+# Statement types a read-only query may contain; DuckDB's read-only mode and the sandbox back this up.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+
+
+class ReadOnlyQueryError(WarehouseError):
+    """A query given to `raqib sql` tried to change something or failed."""
+
+
+def export_tables(db_path: Path | str, out_dir: Path | str, fmt: str = "parquet") -> list[Path]:
+    """Write each exported table and view to OUT_DIR/<name>.<fmt> (parquet or csv); return the files."""
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"export format must be parquet or csv, not {fmt!r}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
+    written: list[Path] = []
+    con = connect_reader(db_path)
+    try:
+        for name in EXPORTED:
+            target = out / f"{name}.{fmt}"
+            temp = out / f".{name}.{fmt}.tmp"
+            # Write then rename, so a crash never leaves a half file under the final name.
+            con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_path(temp)}' ({options})")
+            os.replace(temp, target)
+            written.append(target)
+    finally:
+        con.close()
+    return written
+
+
+def _sql_path(path: Path) -> str:
+    """Quote a file path for a SQL string literal."""
+    return path.as_posix().replace("'", "''")
+
+
+def check_read_only(sql: str) -> list[str]:
+    """Split SQL into statements and refuse any that is not a plain read."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ReadOnlyQueryError(f"cannot parse the query: {exc}") from exc
+    if not statements:
+        raise ReadOnlyQueryError("the query is empty")
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READ_STATEMENTS:
+            raise ReadOnlyQueryError(
+                f"`raqib sql` is read-only: a {kind} statement is not allowed ({statement.query.strip()[:60]!r})"
+            )
+    return [s.query for s in statements]
+
+
+def run_readonly_query(db_path: Path | str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run SQL on a read-only, sandboxed connection; return the column names and rows of the last statement."""
+    statements = check_read_only(sql)
+    con = connect_reader(db_path, sandbox=True)
+    try:
+        cursor: duckdb.DuckDBPyConnection | None = None
+        for statement in statements:
+            try:
+                cursor = con.execute(statement)
+            except duckdb.Error as exc:
+                raise ReadOnlyQueryError(str(exc)) from exc
+        if cursor is None or cursor.description is None:
+            return [], []
+        columns = [d[0] for d in cursor.description]
+        return columns, cursor.fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,284 @@
+"""Incidents: reports of the same real-world event (other articles, other outlets) merged into one row.
+
+Two events can be reports of one incident when they have the same type, compatible dates (ranges
+overlap, or day-precise dates within one day), the same place or one's place is the other's
+parent (admin names), and overlapping actors (or no actors on one side); two events of the same
+article are never merged. Clusters grow by complete linkage: every pair inside an incident must be
+compatible, so a chain of daily events in one town does not collapse into one incident.
+Casualty figures are never summed: the figure reported by the most outlets wins, ties going to
+the most precise, then the most recent report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.loads import transaction
+from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
+
+DAY_TOLERANCE = timedelta(days=1)
+_PRECISION_RANK = {"day": 0, "week": 1, "month_part": 2, "range": 3, "month": 4}
+_NAME_PREFIX = re.compile(r"^(al|el|an|ar|as|ash|ad|adh|at|ath|az|ad)[- ]|^ال")
+
+INCIDENT_SCHEMA = pa.schema([
+    ("incident_id", pa.string()), ("event_type", pa.string()), ("acled_event_type", pa.string()),
+    ("acled_sub_event_type", pa.string()), ("date_start", pa.date32()), ("date_end", pa.date32()),
+    ("date_precision", pa.string()), ("location", pa.string()), ("location_ar", pa.string()),
+    ("admin1", pa.string()), ("admin2", pa.string()), ("admin3", pa.string()), ("pcode", pa.string()),
+    ("lat", pa.float64()), ("lon", pa.float64()), ("geo_precision", pa.int32()),
+    ("actors", pa.list_(pa.string())), ("actors_ar", pa.list_(pa.string())), ("fatalities", pa.int32()),
+    ("fatalities_support", pa.int32()), ("fatalities_min", pa.int32()), ("fatalities_max", pa.int32()),
+    ("injured", pa.int32()), ("n_reports", pa.int32()), ("n_sources", pa.int32()),
+    ("sources", pa.list_(pa.string())), ("first_reported", pa.date32()), ("last_reported", pa.date32()),
+    ("refreshed_at", TS),
+])
+REPORT_SCHEMA = pa.schema([
+    ("incident_id", pa.string()), ("event_id", pa.string()), ("content_hash", pa.string()),
+    ("source", pa.string()), ("url", pa.string()), ("published", pa.date32()), ("fatalities", pa.int32()),
+])
+
+_REPORTS_SQL = """
+SELECT e.event_id, e.content_hash, e.event_type, e.acled_event_type, e.acled_sub_event_type,
+       e.date_start, coalesce(e.date_end, e.date_start), e.date_precision, e.fatalities, e.injured,
+       e.location_id, e.location_name, e.location_name_ar, e.admin1, e.admin2, e.admin3, e.pcode,
+       e.lat, e.lon, e.geo_precision, a.source, a.url, coalesce(a.published, CAST(a.fetched_at AS DATE)),
+       coalesce(list(ea.actor_id ORDER BY ea.position) FILTER (WHERE ea.actor_id IS NOT NULL), []),
+       coalesce(list(ea.name ORDER BY ea.position) FILTER (WHERE ea.name IS NOT NULL), []),
+       coalesce(list(ea.name_ar ORDER BY ea.position) FILTER (WHERE ea.name_ar IS NOT NULL), [])
+FROM events AS e
+JOIN articles AS a USING (content_hash)
+LEFT JOIN event_actors AS ea USING (event_id)
+GROUP BY ALL
+ORDER BY e.event_id
+"""
+
+
+@dataclass
+class Report:
+    """One event as one article reported it, with what incident matching needs."""
+
+    event_id: str
+    content_hash: str
+    event_type: str
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    date_start: date | None
+    date_end: date | None
+    date_precision: str | None
+    fatalities: int | None
+    injured: int | None
+    location_id: str | None
+    location: str | None
+    location_ar: str | None
+    admin1: str | None
+    admin2: str | None
+    admin3: str | None
+    pcode: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int | None
+    source: str
+    url: str
+    reported: date | None
+    actor_ids: list[str]
+    actor_names: list[str]
+    actor_names_ar: list[str]
+    place_names: set[str] = field(default_factory=set)
+    place_chain: set[str] = field(default_factory=set)
+    area_names: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        """Precompute the folded names of the place, of its admin parents, and whether it is itself an area."""
+        self.place_names = {_place_key(n) for n in (self.location, self.location_ar) if n}
+        admins = {_place_key(n) for n in (self.admin3, self.admin2, self.admin1) if n}
+        self.place_chain = self.place_names | admins
+        # A report placed only at an admin area (a governorate, a district) may cover any place inside it;
+        # an exact place (precision 1) that shares its name with its district is the town, not the district.
+        self.area_names = set() if self.geo_precision == 1 else self.place_names & admins
+
+    @property
+    def precision_key(self) -> tuple[int, int, int]:
+        """Sort key: most precise date, then most precise place, then most recent report first."""
+        recency = -(self.reported.toordinal() if self.reported else 0)
+        geo = self.geo_precision if self.geo_precision is not None else 9
+        return (_PRECISION_RANK.get(self.date_precision or "", 9), geo, recency)
+
+
+def _place_key(name: str) -> str:
+    """Fold a place name for comparison: Arabic variants, case, and a leading article."""
+    folded = fold_arabic(name)
+    return _NAME_PREFIX.sub("", folded).replace("-", " ").strip()
+
+
+def _dates_compatible(a: Report, b: Report) -> bool:
+    """Tell whether two reports' date ranges overlap (a day apart is allowed for day-precise dates)."""
+    if not (a.date_start and b.date_start and a.date_end and b.date_end):
+        return False
+    slack = DAY_TOLERANCE if a.date_precision == "day" and b.date_precision == "day" else timedelta(0)
+    return a.date_start <= b.date_end + slack and b.date_start <= a.date_end + slack
+
+
+def _places_compatible(a: Report, b: Report) -> bool:
+    """Tell whether two reports name the same place, or one names the other's parent area."""
+    if a.location_id and a.location_id == b.location_id:
+        return True
+    if a.place_names & b.place_names:
+        return True
+    return bool(a.area_names & b.place_chain) or bool(b.area_names & a.place_chain)
+
+
+def _actors_compatible(a: Report, b: Report) -> bool:
+    """Tell whether two reports share an actor (or one of them names none)."""
+    return not a.actor_ids or not b.actor_ids or bool(set(a.actor_ids) & set(b.actor_ids))
+
+
+def compatible(a: Report, b: Report) -> bool:
+    """Tell whether two reports from different articles can describe the same incident."""
+    return (
+        a.content_hash != b.content_hash
+        and a.event_type == b.event_type
+        and _dates_compatible(a, b)
+        and _places_compatible(a, b)
+        and _actors_compatible(a, b)
+    )
+
+
+def _block_key(report: Report) -> tuple[str, str]:
+    """Reports can only match inside one block: same type and same governorate (or place name)."""
+    area = report.admin1 or report.location or report.location_ar or ""
+    return report.event_type, _place_key(area)
+
+
+def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
+    """Return compatible report pairs (indexes), closest dates first, scanning date-sorted blocks."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, report in enumerate(reports):
+        if report.date_start and report.date_end and report.place_names:
+            blocks[_block_key(report)].append(i)
+    scored: list[tuple[int, int, int, int, int]] = []
+    for members in blocks.values():
+        members.sort(key=lambda i: (reports[i].date_start, reports[i].event_id))
+        for pos, i in enumerate(members):
+            a = reports[i]
+            assert a.date_start is not None and a.date_end is not None
+            for j in members[pos + 1:]:
+                b = reports[j]
+                assert b.date_start is not None
+                if b.date_start > a.date_end + DAY_TOLERANCE:
+                    break
+                if compatible(a, b):
+                    gap = abs((b.date_start - a.date_start).days)
+                    exact = 0 if a.place_names & b.place_names else 1
+                    shared = len(set(a.actor_ids) & set(b.actor_ids))
+                    scored.append((gap, exact, -shared, min(i, j), max(i, j)))
+    scored.sort()
+    return [(i, j) for _, _, _, i, j in scored]
+
+
+def cluster_reports(reports: list[Report]) -> list[list[int]]:
+    """Group report indexes into incidents by complete linkage over compatible pairs."""
+    pairs = _candidate_pairs(reports)
+    linked = set(pairs)
+    cluster_of = list(range(len(reports)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
+    for i, j in pairs:
+        ci, cj = cluster_of[i], cluster_of[j]
+        if ci == cj:
+            continue
+        if all((min(x, y), max(x, y)) in linked for x in members[ci] for y in members[cj]):
+            for x in members[cj]:
+                cluster_of[x] = ci
+            members[ci].extend(members.pop(cj))
+    return [sorted(m) for m in members.values()]
+
+
+def best_figure(values: Iterable[tuple[int | None, Report]]) -> tuple[int | None, int]:
+    """Return the best-supported figure and how many reports gave it: most outlets, then reports, then precision."""
+    by_value: dict[int, list[Report]] = defaultdict(list)
+    for value, report in values:
+        if value is not None:
+            by_value[value].append(report)
+    if not by_value:
+        return None, 0
+
+    def support(value: int) -> tuple[int, int, tuple[int, int, int]]:
+        reports = by_value[value]
+        best_precision = min(r.precision_key for r in reports)
+        negated = (-best_precision[0], -best_precision[1], -best_precision[2])
+        return len({r.source for r in reports}), len(reports), negated
+
+    winner = max(by_value, key=lambda v: (support(v), -v))
+    return winner, len(by_value[winner])
+
+
+def incident_rows(reports: list[Report], group: list[int], refreshed_at: datetime) -> tuple[Row, list[Row]]:
+    """Return the incidents row and its incident_reports rows for one cluster."""
+    members = [reports[i] for i in group]
+    by_time = sorted(members, key=lambda r: (r.reported or date.max, r.event_id))
+    incident_id = short_hash("incident", by_time[0].event_id)
+    when = min(members, key=lambda r: (r.precision_key, r.event_id))
+    where = min(members, key=lambda r: (r.geo_precision if r.geo_precision is not None else 9,
+                                        r.location is None, r.precision_key, r.event_id))
+    names: Counter[str] = Counter(n for r in members for n in dict.fromkeys(r.actor_names))
+    names_ar: Counter[str] = Counter(n for r in members for n in dict.fromkeys(r.actor_names_ar))
+    fatalities, support = best_figure((r.fatalities, r) for r in members)
+    injured, _ = best_figure((r.injured, r) for r in members)
+    figures = [r.fatalities for r in members if r.fatalities is not None]
+    reported = [r.reported for r in members if r.reported]
+    row: Row = {
+        "incident_id": incident_id, "event_type": when.event_type,
+        "acled_event_type": when.acled_event_type, "acled_sub_event_type": when.acled_sub_event_type,
+        "date_start": when.date_start, "date_end": when.date_end, "date_precision": when.date_precision,
+        "location": where.location, "location_ar": where.location_ar, "admin1": where.admin1,
+        "admin2": where.admin2, "admin3": where.admin3, "pcode": where.pcode, "lat": where.lat, "lon": where.lon,
+        "geo_precision": where.geo_precision,
+        "actors": [n for n, _ in names.most_common()], "actors_ar": [n for n, _ in names_ar.most_common()],
+        "fatalities": fatalities, "fatalities_support": support,
+        "fatalities_min": min(figures) if figures else None, "fatalities_max": max(figures) if figures else None,
+        "injured": injured, "n_reports": len(members), "n_sources": len({r.source for r in members}),
+        "sources": sorted({r.source for r in members}),
+        "first_reported": min(reported) if reported else None, "last_reported": max(reported) if reported else None,
+        "refreshed_at": refreshed_at,
+    }
+    links = [{"incident_id": incident_id, "event_id": r.event_id, "content_hash": r.content_hash,
+              "source": r.source, "url": r.url, "published": r.reported, "fatalities": r.fatalities}
+             for r in by_time]
+    return row, links
+
+
+def load_reports(con: duckdb.DuckDBPyConnection) -> list[Report]:
+    """Read every stored event with its article and actors."""
+    return [Report(*row) for row in con.execute(_REPORTS_SQL).fetchall()]
+
+
+def refresh_incidents(con: duckdb.DuckDBPyConnection, search_index: bool = True) -> int:
+    """Rebuild incidents and incident_reports from all events in one transaction; return the incident count.
+
+    With search_index (the default) the full-text index is rebuilt afterwards too (its own transaction),
+    so one call after a load refreshes every derived table.
+    """
+    refreshed_at = datetime.now(UTC)
+    with transaction(con):
+        reports = load_reports(con)
+        incidents: list[Row] = []
+        links: list[Row] = []
+        for group in cluster_reports(reports):
+            row, group_links = incident_rows(reports, group, refreshed_at)
+            incidents.append(row)
+            links.extend(group_links)
+        con.execute("DELETE FROM incident_reports")
+        con.execute("DELETE FROM incidents")
+        insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
+        insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
+    if search_index:
+        from warehouse.search import refresh_search_index
+
+        refresh_search_index(con)
+    return len(incidents)
