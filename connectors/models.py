@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from connectors.urls import canonicalise_url
+
+# Failures that another run will not cure: the URL is not asked for again.
+PERMANENT_REASONS = frozenset({
+    "robots", "private_address", "bad_scheme", "bad_url", "binary", "not_html", "too_large", "redirect_loop",
+    "too_many_redirects", "outside_directory", "http_410", "http_451",
+})
+MAX_RETRY_RUNS = 5  # a URL failing this many runs in a row is given up (kept in known_urls)
 
 
 @dataclass
@@ -15,11 +25,27 @@ class SourceState:
     validators: dict[str, dict[str, str]] = field(default_factory=dict)
     cursor: str | None = None
     known_urls: set[str] = field(default_factory=set)
+    retry: dict[str, int] = field(default_factory=dict)  # canonical URL -> runs it has failed so far
+
+    def settle(self, records: Iterable[FetchRecord], max_runs: int = MAX_RETRY_RUNS) -> None:
+        """After a run's documents are safely stored: fetched URLs and permanent failures become known;
+        other failures are offered again by the next discovery (even when the feed answers 304)."""
+        for record in records:
+            if record.stage != "fetch":
+                continue
+            url = canonicalise_url(record.url)
+            runs = self.retry.get(url, 0) + 1
+            if record.ok or record.reason in PERMANENT_REASONS or runs >= max_runs:
+                self.known_urls.add(url)
+                self.retry.pop(url, None)
+            else:
+                self.retry[url] = runs
 
     def to_json(self) -> str:
         """Serialise to a JSON string (known URLs sorted, so equal states give equal strings)."""
         return json.dumps(
-            {"validators": self.validators, "cursor": self.cursor, "known_urls": sorted(self.known_urls)},
+            {"validators": self.validators, "cursor": self.cursor, "known_urls": sorted(self.known_urls),
+             "retry": self.retry},
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -40,6 +66,7 @@ class SourceState:
             validators=validators,
             cursor=str(cursor) if cursor is not None else None,
             known_urls={str(url) for url in data.get("known_urls") or []},
+            retry={str(url): int(runs) for url, runs in (data.get("retry") or {}).items()},
         )
 
     def copy(self) -> SourceState:
@@ -48,6 +75,7 @@ class SourceState:
             validators={url: dict(values) for url, values in self.validators.items()},
             cursor=self.cursor,
             known_urls=set(self.known_urls),
+            retry=dict(self.retry),
         )
 
 

@@ -70,10 +70,7 @@ def _canonical_host(host: str) -> str:
     host = host.strip().rstrip(".").lower()
     if host.isascii():
         return host
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return _encode_component(host, _UNRESERVED)
+    return host.encode("idna").decode("ascii")  # UnicodeError for names IDNA cannot spell: the URL stays as given
 
 
 def canonicalise_url(url: str) -> str:
@@ -113,6 +110,6 @@ def host_key(url: str) -> str:
         host = _canonical_host(parts.hostname or "")
         port = parts.port
     except (ValueError, UnicodeError):
-        return ""
+        return url
     default = _DEFAULT_PORTS.get(parts.scheme.lower())
     return host if port is None or port == default else f"{host}:{port}"

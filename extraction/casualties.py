@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extraction.lexicon import Mention
@@ -13,7 +14,11 @@ _STOP_WORDS = frozenset((
     "في", "على", "خلال", "جراء", "اثر", "بعد", "عقب", "برصاص", "بقصف", "باستهداف", "اثناء", "حيث", "بينما",
     "فيما", "منذ", "قبل", "داخل", "وسط", "قرب", "بالقرب", "in", "on", "near", "after", "during", "while", "when",
 ))
-_PERSON_AFTER_NUMBER = 3  # words allowed between a death word and its number
+_PERSON_AFTER_NUMBER = 3
+_FILLERS = frozenset(("ما", "لا", "يقل", "عن", "نحو", "قرابه", "حوالي", "اكثر", "زهاء", "ما يقارب", "at", "least", "about",
+                      "around", "nearly", "some", "over", "more", "than"))
+_ZERO = re.compile(r"(?:دون|بدون|لم ت?ي?سفر عن|لا)\s+(?:ان [يت]سفر عن\s+)?(?:وقوع\s+|تسجيل\s+|سقوط\s+)?(?:اي\s+)?"
+                   r"(?:اصابات|ضحايا|خسائر بشريه|قتلي|اصابه)|no (?:one was|casualties|injuries|deaths)")  # words allowed between a death word and its number
 
 
 @dataclass
@@ -43,6 +48,7 @@ class _Token:
     single: bool
     cue: str | None  # killed | injured | vague | None
     civilian: bool
+    conj: bool  # the word carries the conjunction و ("وعنصرين", "واثنين")
 
 
 def _tokens(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
@@ -61,17 +67,17 @@ def _tokens(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], 
         elif m.entry.category == "actor" and m.entry.kind == "civilians":
             civilians.add(m.nstart)
     out: list[_Token] = []
-    for start, end, text in words.next_words(lo, 10_000):
-        if start >= hi:
-            break
-        if any(b0 <= start < b1 for b0, b1 in blocked):
+    for start, end, text in words.between(lo, hi):
+        if any(start < b1 and end > b0 for b0, b1 in blocked):
             continue
         number: int | None = None
         single = False
         word_start = start
         hit = next((numbers[p] for p in range(start, end) if p in numbers), None)
-        if text.isdigit() and len(text) <= 4:
-            number = int(text)
+        conj = text.startswith("و") and (text[1:].isdigit() or any(p in numbers for p in range(start + 1, end)))
+        bare = text[1:] if conj and text[1:].isdigit() else text
+        if bare.isdigit() and len(bare) <= 4:
+            number = int(bare)
         elif hit is not None:
             if hit[1] == "single":
                 single = True
@@ -79,7 +85,7 @@ def _tokens(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], 
                 number = hit[0]
         cue = next((cues[p] for p in range(word_start, end) if p in cues), None)
         civilian = any(p in civilians for p in range(start, end))
-        out.append(_Token(start, end, text, number, single, cue, civilian))
+        out.append(_Token(start, end, text, number, single, cue, civilian, conj or text in ("و", "and")))
     return out
 
 
@@ -92,21 +98,27 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
     j = i + 1
     while j < len(tokens) and j - last_hit <= _PERSON_AFTER_NUMBER + 1:
         tok = tokens[j]
+        if tok.text in _FILLERS:  # "ما لا يقل عن 19", "نحو 15": approximations do not count as distance
+            last_hit += 1
+            j += 1
+            continue
         if tok.cue == other or tok.cue == "zero_casualty":
             break
         if tok.text in _STOP_WORDS and total is not None:
             break
         civilians = civilians or tok.civilian
         if tok.number is not None and tok.number < 1000:
-            joined = total is None or tokens[j - 1].text in ("و",) or tok.text.startswith("و") or _and_between(tokens, last_hit, j)
-            if joined:
+            if total is None or _and_between(tokens, last_hit, j):
                 total = (total or 0) + tok.number
                 last_hit = j
+        elif tok.single and total is not None and _and_between(tokens, last_hit, j) and j - last_hit <= 3:
+            total += 1  # "قيادي ... ومرافقه", "a shepherd and his son"
+            last_hit = j
         elif tok.single and total is None and j == i + 1:
             total = 1
             last_hit = j
             k = j + 1
-            while k < len(tokens) and tokens[k].single and tokens[k].text.startswith("و"):
+            while k < len(tokens) and tokens[k].single and tokens[k].conj:
                 total += 1
                 last_hit = k
                 k += 1
@@ -120,7 +132,7 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
 
 def _and_between(tokens: list[_Token], a: int, b: int) -> bool:
     """True when a word starting with و lies between token a and token b."""
-    return any(t.text.startswith("و") or t.text == "and" for t in tokens[a + 1:b + 1])
+    return any(t.conj for t in tokens[a + 1:b + 1])
 
 
 def count_casualties(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention],
@@ -128,15 +140,23 @@ def count_casualties(norm: str, words: Words, lo: int, hi: int, mentions: list[M
     """Killed and injured stated in the normalised span [lo, hi)."""
     result = Casualties()
     tokens = _tokens(norm, words, lo, hi, mentions, blocked)
-    zero = any(t.cue == "zero_casualty" for t in tokens)
+    zero = any(t.cue == "zero_casualty" for t in tokens) or bool(_ZERO.search(norm, lo, hi))
     both_vague = "قتلي وجرحي" in norm[lo:hi] or "قتلي او جرحي" in norm[lo:hi]
     for i, tok in enumerate(tokens):
         if tok.cue not in ("killed", "injured"):
             continue
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
+        if tok.text.isascii():  # English puts the count first: "Two soldiers were killed"
+            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None]
+            if back:
+                count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:
             count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"
+        if count is None and tok.text.isascii():  # "Two soldiers were killed"
+            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None]
+            if back:
+                count = back[-1].number
         if count is None and i > 0 and tokens[i - 1].cue == "vague":
             vague = True
         if count is None and not vague:

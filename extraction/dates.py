@@ -247,15 +247,15 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler]]:
         (pre + _TIME_OF_DAY + r"(?:يوم\s+)?" + weekday + r"(?:\s+(?:ال)?(?P<prev>ماضي|فايت|فائت|منصرم))?(?!\w)",
          on_weekday),
         (r"(?<!\w)(?:on\s+|last\s+)?" + weekday + r"(?P<prev>)(?!\w)", on_weekday),
+        (pre + r"(?:عام|سنه)\s+(?P<year>\d{4})(?!\d)", year_only),
         (r"(?<!\w)[وف]?(?:قبل|منذ)\s+(?:(?P<count>\d{1,2}|" + _alternation(numbers) + r"|عده|بضعه)\s+)?"
-         r"(?P<unit>ساعات|ساعه|يومين|يوم|ايام|اسبوعين|اسبوع|اسابيع|شهرين|شهر|اشهر|شهور|سنه|عام)(?!\w)", ago),
+         r"(?P<unit>يومين|يوم|ايام|اسبوعين|اسبوع|اسابيع|شهرين|شهر|اشهر|شهور|سنه|عام)(?!\w)", ago),
         (r"(?<!\w)(?P<count>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days|day|weeks|week|months|month)\s+ago(?!\w)",
          ago),
         (r"(?<!\w)[وف]?خلال\s+(?:ال)?(?P<unit>ايام|اسابيع|اشهر)\s+(?:ال)?(?:قليله\s+)?(?:ال)?(?:ماضيه|اخيره|فايته)(?!\w)",
          within_recent),
         (r"(?<!\w)(?:in\s+)?the\s+past\s+(?:few\s+)?(?P<unit>days|weeks|months)(?!\w)", within_recent),
         (pre + r"(?:عام|سنه)\s+(?:ال)?" + prev + r"(?!\w)", last_year),
-        (pre + r"(?:عام|سنه)\s+(?P<year>\d{4})(?!\d)", year_only),
     ]
     return [(re.compile(regex), handler) for regex, handler in specs]
 
@@ -297,7 +297,8 @@ def _join_ranges(norm: str, phrases: list[DatePhrase]) -> list[DatePhrase]:
     """Join "X و/حتى Y" into one range phrase."""
     out: list[DatePhrase] = []
     for phrase in phrases:
-        if out and _RANGE_JOINER.match(norm[out[-1].nend:phrase.nstart]):
+        gap = norm[out[-1].nend:phrase.nstart] if out else ""
+        if out and (_RANGE_JOINER.match(gap) or (not gap.strip() and norm[phrase.nstart] in "و")):
             first = out.pop()
             start, end = min(first.start, phrase.start), max(first.end, phrase.end)
             out.append(DatePhrase(first.nstart, phrase.nend, start, end, "range", first.relative or phrase.relative))

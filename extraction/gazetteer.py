@@ -1,4 +1,13 @@
-"""Place gazetteer: loads extraction/data/gazetteer.tsv and finds place names in Arabic and English text."""
+"""Place gazetteer: loads extraction/data/gazetteer.tsv and finds place names in Arabic and English text.
+
+    gazetteer = load_gazetteer()
+    for match in gazetteer.find("قصفت الطائرات مواقع بدير الزور والميادين"):
+        match.start, match.end, match.surface, match.candidates[0].id
+    places = gazetteer.resolve(matches)      # one place per match, using the other mentions
+    gazetteer.get("ocha:SY09"), gazetteer.by_name("Deir Ezzor"), gazetteer.parent(place)
+
+The data file is rebuilt by `python -m extraction.build_gazetteer`; sources in data/SOURCES.md.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ import ahocorasick
 from extraction.normalize import normalize_ar, normalize_keep_offsets
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
+BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
 
 # Point-like kinds come before area kinds of the same name; inside each group the order is "more specific first".
 _POINT_KINDS = ("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city")
@@ -24,9 +34,41 @@ _KIND_RANK = {kind: rank for rank, kind in enumerate(_POINT_KINDS + _AREA_KINDS)
 CUE_WORDS = frozenset(
     normalize_ar(word)
     for word in (
-        "مدينة", "بلدة", "قرية", "حي", "منطقة", "ريف", "ناحية", "مخيم", "محافظة", "بادية", "مزرعة",
-        "مزارع", "قرى", "بلدات", "مدن", "أحياء", "حيي", "قريتي", "بلدتي", "مدينتي", "ضاحية", "تجمع",
-        "محيط", "أطراف", "شارع", "دوار", "ساحة",
+        "مدينة",
+        "بلدة",
+        "قرية",
+        "حي",
+        "منطقة",
+        "ريف",
+        "ناحية",
+        "مخيم",
+        "محافظة",
+        "بادية",
+        "مزرعة",
+        "مزارع",
+        "قرى",
+        "بلدات",
+        "مدن",
+        "أحياء",
+        "حيي",
+        "قريتي",
+        "بلدتي",
+        "مدينتي",
+        "ضاحية",
+        "تجمع",
+        "محيط",
+        "أطراف",
+        "شارع",
+        "دوار",
+        "ساحة",
+        "شرق",
+        "غرب",
+        "شمال",
+        "جنوب",
+        "شرقي",
+        "غربي",
+        "شمالي",
+        "جنوبي",
     )
 )
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
@@ -76,24 +118,52 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
+_SPACE_FOLD = str.maketrans(
+    {
+        **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
+        **{c: " " for c in "-–—_"},
+        **{c: "'" for c in "‘’`ʿʾ′´"},
+    }
+)
+# characters whose folding needs _fold_char: Latin letters with diacritics, dotted capital I, capital sigma
+_SLOW_CHARS = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0130\u03a3]")
+_SPACE_RUN = re.compile("^ +| {2,}")  # single spaces between words stay as they are
+
+
 def _match_text(text: str) -> tuple[str, list[int]]:
-    """Normalise `text` for matching (one space between words) and map each character back to `text`."""
+    """Normalise `text` for matching (one space between words) and map each character back to `text`.
+
+    Every character is folded by `_fold_char`; a translate table does the same for the usual characters.
+    """
     norm, offsets = normalize_keep_offsets(text)
-    out: list[str] = []
-    out_offsets: list[int] = []
-    for ch, off in zip(norm, offsets, strict=True):
-        folded = _fold_char(ch)
-        if folded == " " and (not out or out[-1] == " "):
-            continue
-        out.append(folded)
-        out_offsets.append(off)
-    return "".join(out), out_offsets
+    slow = _SLOW_CHARS.search(norm) is not None
+    folded = "".join(_fold_char(ch) for ch in norm) if slow else norm.translate(_SPACE_FOLD).lower()
+    pieces: list[str] = []
+    kept: list[int] = []
+    position = 0
+    for run in _SPACE_RUN.finditer(folded):
+        start, end = run.span()
+        keep_to = start + 1 if start > 0 else start  # one space between words, none at the start
+        pieces.append(folded[position:keep_to])
+        kept.extend(offsets[position:keep_to])
+        position = end
+    pieces.append(folded[position:])
+    kept.extend(offsets[position:])
+    return "".join(pieces), kept
+
+
+_KEY_FOLD = str.maketrans({**{c: " " for c in "-–—_"}, **{c: "'" for c in "‘’`ʿʾ′´"}})
+_LATIN_EXTENDED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def name_key(name: str) -> str:
-    """The matching key of a name: normalised, lower-cased, hyphens as spaces, one space between words."""
-    folded, _ = _match_text(name)
-    return folded.strip()
+    """The matching key of a name: normalised, lower-cased, hyphens as spaces, one space between words.
+
+    Same result as folding the name the way `find` folds a text, but without tracking offsets (fast at load).
+    """
+    text = normalize_ar(name).translate(_KEY_FOLD)
+    folded = "".join(_fold_char(ch) for ch in text) if _LATIN_EXTENDED.search(text) else text.lower()
+    return " ".join(folded.split())
 
 
 def english_key(name: str) -> str:
@@ -135,8 +205,8 @@ def _split(value: str) -> list[str]:
 class Gazetteer:
     """Places indexed by every Arabic and English name, with one Aho-Corasick automaton for finding them."""
 
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        """Index the rows of gazetteer.tsv."""
+    def __init__(self, rows: list[dict[str, str]], blocked_phrases: list[str] | None = None) -> None:
+        """Index the rows of gazetteer.tsv; blocked phrases (group and outlet names) are consumed, never reported."""
         self._places: dict[str, Place] = {}
         by_key: dict[str, set[str]] = {}
         self._cue_keys: set[str] = set()
@@ -156,17 +226,25 @@ class Gazetteer:
                 population=_optional_int(row["population"]),
             )
             self._places[place.id] = place
+            # cue names: Arabic ones need a place cue before them, English ones are never matched
+            unmatched = {english_key(n) for n in _split(row["cue_names"]) if not _is_arabic(n)}
+            self._cue_keys.update(name_key(n) for n in _split(row["cue_names"]) if _is_arabic(n))
             names = [place.name_ar, *_split(row["names_ar"]), place.name, *_split(row["names_en"])]
             for name in names:
                 key = english_key(name) if not _is_arabic(name) else name_key(name)
-                if len(key.replace(" ", "")) >= 3:
+                if len(key.replace(" ", "")) >= 3 and key not in unmatched:
                     by_key.setdefault(key, set()).add(place.id)
-            for name in _split(row["cue_names_ar"]):
-                self._cue_keys.add(name_key(name))
         self._by_key: dict[str, tuple[Place, ...]] = {
             key: tuple(sorted((self._places[i] for i in ids), key=_rank)) for key, ids in by_key.items()
         }
+        self._blocked = {
+            key
+            for key in (english_key(p) if not _is_arabic(p) else name_key(p) for p in blocked_phrases or [])
+            if key not in self._by_key
+        }
         self._automaton = ahocorasick.Automaton()
+        for key in self._blocked:
+            self._automaton.add_word(key, (key, False))
         for key in self._by_key:
             self._automaton.add_word(key, (key, False))
             if key.startswith("ال") and len(key) > 3:
@@ -218,16 +296,52 @@ class Gazetteer:
                 found.append((span_start, end, key))
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         taken: list[tuple[int, int, str]] = []
+        occupied = bytearray(len(folded))
         for item in found:
-            if all(item[1] <= other[0] or item[0] >= other[1] for other in taken):
+            if 1 not in occupied[item[0] : item[1]]:
                 taken.append(item)
+                occupied[item[0] : item[1]] = b"\x01" * (item[1] - item[0])
         taken.sort()
         matches: list[PlaceMatch] = []
         for start, end, key in taken:
+            if key in self._blocked:
+                continue
             begin = offsets[start]
             finish = offsets[end - 1] + 1
             matches.append(PlaceMatch(begin, finish, text[begin:finish], self._by_key[key]))
         return matches
+
+    def resolve(self, matches: list[PlaceMatch]) -> list[Place]:
+        """Pick one place per match, preferring places that fit the other places of the same text.
+
+        A candidate gains when a city, district or governorate it lies in is itself mentioned
+        ("حي الحميدية" next to "دير الزور" is Deir ez-Zor's al-Hamidiyah, not the Tartus town), and
+        when its governorate is the one most other unambiguous mentions point to. Ties keep the
+        candidate order of `find`.
+        """
+        votes: dict[str, float] = {}
+        for match in matches:
+            governorates = {place.admin1 for place in match.candidates if place.admin1}
+            for admin1 in governorates:
+                votes[admin1] = votes.get(admin1, 0.0) + 1.0 / len(governorates)
+        chosen: list[Place] = []
+        for index, match in enumerate(matches):
+            elsewhere = {place.id for other, m in enumerate(matches) if other != index for place in m.candidates}
+            ranked = [
+                (self._ancestors_in(place, elsewhere), votes.get(place.admin1 or "", 0.0), -position, place)
+                for position, place in enumerate(match.candidates)
+            ]
+            chosen.append(max(ranked, key=lambda item: item[:3])[3])
+        return chosen
+
+    def _ancestors_in(self, place: Place, ids: set[str]) -> int:
+        """How many of the place's enclosing places are among `ids`."""
+        count = 0
+        parent = self.parent(place)
+        while parent is not None:
+            count += parent.id in ids
+            parent = self.parent(parent)
+        return count
 
     def _accept_start(
         self,
@@ -279,7 +393,7 @@ def _extend_over_article(folded: str, start: int) -> int:
         begin = start - 1
         while begin > 0 and folded[begin - 1].isalpha():
             begin -= 1
-        if folded[begin:start - 1] in _ENGLISH_ARTICLES and (begin == 0 or not folded[begin - 1].isalnum()):
+        if folded[begin : start - 1] in _ENGLISH_ARTICLES and (begin == 0 or not folded[begin - 1].isalnum()):
             return begin
     return start
 
@@ -291,7 +405,15 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def read_blocklist(path: Path) -> list[str]:
+    """Read the phrases of places_blocklist.tsv (first column; # lines and the header skipped)."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith(("#", "phrase\t"))]
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
-    """Load the committed gazetteer once per path (cached)."""
-    return Gazetteer(read_rows(path))
+def load_gazetteer(path: Path = GAZETTEER_PATH, blocklist: Path = BLOCKLIST_PATH) -> Gazetteer:
+    """Load the committed gazetteer and its blocklist once per path (cached)."""
+    return Gazetteer(read_rows(path), read_blocklist(blocklist))

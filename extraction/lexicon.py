@@ -189,11 +189,15 @@ def load_lexicon() -> Lexicon:
     return build_lexicon()
 
 
+@lru_cache(maxsize=512)
+def _stems(patterns: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """Normalised stems of `requires` patterns, with whether each may go on."""
+    return tuple((normalize_phrase(p.rstrip("*")), p.endswith("*")) for p in patterns if not p.startswith("@"))
+
+
 def word_matches(word: str, patterns: tuple[str, ...]) -> bool:
     """True when a normalised word (clitics allowed in front) equals a pattern or starts with a `x*` pattern."""
-    for pattern in patterns:
-        stem = normalize_phrase(pattern.rstrip("*"))
-        is_open = pattern.endswith("*")
+    for stem, is_open in _stems(patterns):
         for cut in (0, 1, 2, 3, 4):
             rest = word[cut:]
             if cut and not _AR_PREFIX.match(word[:cut]):

@@ -90,6 +90,11 @@ class Event:
     modality: str = "asserted"
     quoted: bool = False
     trigger: str = ""
+    merge_dates: tuple[date, date] | None = field(default=None, repr=False)  # resolved range, also without publication date
+    anaphoric: bool = field(default=False, repr=False)  # a re-mention (definite trigger, no own place or date)
+    remention: bool = field(default=False, repr=False)  # definite trigger without its own date
+    generic: bool = field(default=False, repr=False)  # only a generic word (هجوم، استهداف) or a death word
+    own_date: bool = field(default=False, repr=False)  # the date phrase is in the event's own clauses
 
     @property
     def acled(self) -> tuple[str, str]:

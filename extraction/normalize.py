@@ -20,21 +20,26 @@ def normalize_ar(text: str) -> str:
     return text.translate(_ALEF).translate(_DIGITS).translate(_QUOTES)
 
 
+_ONE_TABLE = {**_ALEF, **_DIGITS, **_QUOTES}  # the three tables never feed each other, so one pass is the same
+_KEPT_RUNS = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+
+
 def normalize_keep_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise `text` and return, for each output character, its offset in the input."""
-    out: list[str] = []
+    if not _DIACRITICS.search(text):
+        return text.translate(_ONE_TABLE), list(range(len(text)))
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if _DIACRITICS.match(ch):
-            continue
-        out.append(ch.translate(_ALEF).translate(_DIGITS).translate(_QUOTES))
-        offsets.append(i)
-    return "".join(out), offsets
+    for run in _KEPT_RUNS.finditer(text):
+        pieces.append(run.group(0).translate(_ONE_TABLE))
+        offsets.extend(range(run.start(), run.end()))
+    return "".join(pieces), offsets
 
 
 _MILITIA_FORMS = ("ميليشيات", "مليشيات", "ميلشيات", "مليشات", "ميليشيا", "مليشيا", "ميلشيا", "ملشيا")
 _MILITIA_WORD = re.compile("|".join(sorted(_MILITIA_FORMS, key=len, reverse=True)))
-_SPACE_LIKE = frozenset(" \t\n\r\f\v\u00a0\u200b\u200c\u200d\u200e\u200f\u2009\u202f_")
+_SPACE_RUN = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u2009\u202f_]+")
+_DOUBLE_SPACE = re.compile(r" {2,}")
 
 
 def militia_variants(phrase: str) -> list[str]:
@@ -53,19 +58,22 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     Returns the matching text and, for each of its characters, the offset of the source character.
     """
     norm, offsets = normalize_keep_offsets(text)
-    out: list[str] = []
+    lowered = norm.lower()
+    if len(lowered) == len(norm):
+        norm = lowered
+    norm = _SPACE_RUN.sub(lambda m: " " * len(m.group(0)), norm)
+    if "  " not in norm:
+        return norm, offsets
+    pieces: list[str] = []
     out_offsets: list[int] = []
-    for ch, off in zip(norm, offsets, strict=True):
-        if ch in _SPACE_LIKE or ch.isspace():
-            if out and out[-1] == " ":
-                continue
-            ch = " "
-        else:
-            low = ch.lower()
-            ch = low if len(low) == 1 else ch
-        out.append(ch)
-        out_offsets.append(off)
-    return "".join(out), out_offsets
+    pos = 0
+    for run in _DOUBLE_SPACE.finditer(norm):  # keep the first space of a run, drop the rest
+        pieces.append(norm[pos:run.start() + 1])
+        out_offsets.extend(offsets[pos:run.start() + 1])
+        pos = run.end()
+    pieces.append(norm[pos:])
+    out_offsets.extend(offsets[pos:])
+    return "".join(pieces), out_offsets
 
 
 def normalize_phrase(phrase: str) -> str:

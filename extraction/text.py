@@ -75,9 +75,10 @@ class Words:
 
     def __init__(self, norm: str) -> None:
         """Index every word of `norm`."""
-        self.spans = [(m.start(), m.end()) for m in _WORD.finditer(norm)]
+        found = list(_WORD.finditer(norm))
+        self.spans = [(m.start(), m.end()) for m in found]
         self.starts = [s for s, _ in self.spans]
-        self.texts = [m.group(0) for m in _WORD.finditer(norm)]
+        self.texts = [m.group(0) for m in found]
 
     def index_at(self, pos: int) -> int:
         """Index of the word that contains or precedes `pos`."""
@@ -98,6 +99,12 @@ class Words:
         """Up to `count` words that start at or after `pos`."""
         i = bisect_right(self.starts, pos - 1)
         return [(self.spans[j][0], self.spans[j][1], self.texts[j]) for j in range(i, min(i + count, len(self.spans)))]
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Words that start in [lo, hi)."""
+        i = bisect_right(self.starts, lo - 1)
+        j = bisect_right(self.starts, hi - 1)
+        return [(self.spans[k][0], self.spans[k][1], self.texts[k]) for k in range(i, j)]
 
     def prev_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
         """Up to `count` words that end at or before `pos`, nearest first."""

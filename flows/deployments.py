@@ -1,7 +1,8 @@
-"""Deployments of the flows, read from prefect.yaml, and `serve_all` behind `raqib serve`."""
+"""Deployments of the flows, read from prefect.yaml; `serve_all` behind `raqib serve`; the failure alert."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import os
@@ -13,6 +14,9 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PREFECT_YAML = PROJECT_DIR / "prefect.yaml"
+ALERT_NAME = "raqib run failed"
+ALERT_BLOCK_NAME = "raqib-alerts"
+FAILURE_EVENTS = frozenset({"prefect.flow-run.Failed", "prefect.flow-run.Crashed", "prefect.flow-run.TimedOut"})
 
 
 class DeploymentConfigError(ValueError):
@@ -153,3 +157,40 @@ def serve_all(sources_file: str, db: str, archive_dir: str | None = None, path: 
 
     _make_project_importable()
     serve(*build_deployments(sources_file, db, archive_dir, path))
+
+
+def failure_alert(block_document_id: Any, tag: str = "raqib") -> Any:
+    """An automation that sends a notification when a flow run tagged `tag` fails, crashes or times out."""
+    from prefect.automations import Automation, EventTrigger, Posture, SendNotification
+
+    return Automation(
+        name=ALERT_NAME,
+        description="Tell the operator when a raqib flow run does not complete.",
+        trigger=EventTrigger(
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            # both deployments in prefect.yaml carry this tag, and their runs inherit it
+            match_related={"prefect.resource.id": f"prefect.tag.{tag}"},
+            expect=set(FAILURE_EVENTS),
+            posture=Posture.Reactive,
+            threshold=1,
+        ),
+        actions=[SendNotification(
+            block_document_id=block_document_id,
+            subject="raqib: {{ flow.name }} run {{ flow_run.name }} is {{ flow_run.state.name }}",
+            body="{{ flow_run.state.message }} Open: {{ flow_run|ui_url }}",
+        )],
+    )
+
+
+def install_failure_alert(block: Any, tag: str = "raqib") -> Any:
+    """Save a notification block as `raqib-alerts` and (re)create the failure automation; return its id.
+
+    The block carries the secret (a webhook URL, a mail password): build it from an environment
+    variable at the call, so the secret lives only in Prefect's database, never in the repository.
+    """
+    from prefect.automations import Automation
+
+    block_document_id = block.save(ALERT_BLOCK_NAME, overwrite=True)
+    with contextlib.suppress(ValueError):  # ValueError: first installation, nothing to replace
+        Automation.read(name=ALERT_NAME).delete()
+    return failure_alert(block_document_id, tag).create().id

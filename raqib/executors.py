@@ -4,12 +4,50 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from raqib.settings import Settings
+
+# Below this many documents a cold pool costs more than it saves: starting one spawned process
+# (a fresh interpreter importing Prefect and the extractor) takes seconds, a page takes milliseconds.
+SMALL_BATCH = 16
+
+
+class LazyProcessPool(Executor):
+    """A process pool that starts on the first batch big enough to need it; smaller ones run in-process."""
+
+    def __init__(self, max_workers: int) -> None:
+        """Remember the size; no process starts yet."""
+        self.max_workers = max_workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def _started_pool(self) -> ProcessPoolExecutor:
+        """The process pool, started on first use."""
+        if self.pool is None:
+            # spawn, not fork: the flow process runs Prefect's threads, which a fork would copy mid-state
+            self.pool = ProcessPoolExecutor(max_workers=self.max_workers,
+                                            mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run one call in the pool."""
+        return self._started_pool().submit(fn, *args, **kwargs)
+
+    def map(self, fn: Callable[..., Any], *iterables: Iterable[Any], timeout: float | None = None,
+            chunksize: int = 1) -> Iterator[Any]:
+        """Map over the pool, or in this process when the batch is small and the pool is not running."""
+        args = list(zip(*iterables, strict=True))
+        if self.pool is None and len(args) < SMALL_BATCH:
+            return iter([fn(*a) for a in args])
+        return self._started_pool().map(fn, *zip(*args, strict=True), timeout=timeout, chunksize=chunksize)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the pool's processes, if any were started."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def local_worker_count() -> int:
@@ -67,6 +105,5 @@ def extraction_executor(settings: Settings) -> Iterator[Executor | None]:
     if workers < 2:
         yield None
         return
-    # spawn, not fork: the flow process runs Prefect's threads, which a fork would copy mid-state
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with LazyProcessPool(workers) as pool:
         yield pool

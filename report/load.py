@@ -72,7 +72,7 @@ class Incident:
     fatalities: int | None
     n_reports: int
     n_sources: int
-    pairs: set[tuple[str, str | None]] = field(default_factory=set)
+    pairs: set[tuple[str | None, str | None]] = field(default_factory=set)  # (actor1, actor2) as reported
     links: list[SourceLink] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
 
@@ -191,7 +191,7 @@ def build_incident(key: str, events: list[EventRow], row: dict[str, Any] | None)
         incident.n_sources = int(row["n_sources"] or incident.n_sources)
     for e in sorted(events, key=lambda e: (e.source or "", e.source_url or "", e.event_id)):
         if e.actor1 or e.actor2:
-            incident.pairs.add((e.actor1 or e.actor2 or "", e.actor2 if e.actor1 else None))
+            incident.pairs.add((e.actor1, e.actor2))
         link = SourceLink(e.source or "unknown source", e.source_url)
         if link not in incident.links:
             incident.links.append(link)

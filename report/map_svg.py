@@ -17,6 +17,7 @@ CITY_HEIGHT = 300.0
 CITY_CENTRE = (40.14, 35.333)  # lon, lat of Deir ez-Zor city
 CITY_SPAN = 0.07  # latitude degrees shown in the city inset: about 8 km
 INSET_PCODE = "SY09"
+MIN_RADIUS, MAX_RADIUS = 3.5, 24.0  # pixels on the country map
 MIN_INSET_SPAN = 0.14  # latitude degrees: about 15 km, enough for Deir ez-Zor city's neighbourhoods
 
 
@@ -35,6 +36,11 @@ class Place:
     def deaths(self) -> int:
         """Deaths over the place's incidents."""
         return sum(i.fatalities or 0 for i in self.incidents)
+
+    @property
+    def area_only(self) -> bool:
+        """Whether every incident here is placed only by its governorate or region (precision 3)."""
+        return all(i.geo_precision is not None and i.geo_precision >= 3 for i in self.incidents)
 
     @property
     def main_type(self) -> str:
@@ -59,26 +65,29 @@ def group_places(incidents: list[Incident]) -> list[Place]:
             continue
         key = (round(inc.latitude, 4), round(inc.longitude, 4))
         if key not in places:
-            places[key] = Place(inc.location or f"{key[0]}, {key[1]}", inc.location_ar, inc.admin1, key[1], key[0])
+            name = inc.location or inc.location_ar or f"{key[0]}, {key[1]}"
+            places[key] = Place(name, inc.location_ar, inc.admin1, key[1], key[0])
         places[key].incidents.append(inc)
     return sorted(places.values(), key=lambda p: (-p.deaths, -len(p.incidents), p.name))
 
 
-def radius(deaths: int, scale: float = 1.0) -> float:
-    """Circle radius: area grows with deaths, a visible minimum for events without deaths."""
-    return min(30.0, 3.5 + 2.4 * math.sqrt(deaths)) * scale
+def radius(deaths: int, top: int, shrink: float = 1.0) -> float:
+    """Circle radius: area grows with deaths up to the deadliest place (at least 50), a visible minimum at zero."""
+    return (MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(deaths / max(top, 50))) * shrink
 
 
-def place_marks(places: list[Place], proj: Projection, css_class: str, scale: float = 1.0) -> str:
+def place_marks(places: list[Place], proj: Projection, css_class: str, top: int, shrink: float = 1.0) -> str:
     """Circles for the places, biggest first so small ones stay clickable on top."""
     marks = []
     for p in sorted(places, key=lambda p: -p.deaths):
         if not proj.contains(p.lon, p.lat):
             continue
         x, y = proj.point(p.lon, p.lat)
+        css = css_class + (" area-only" if p.area_only else "")
+        colour = type_colour(p.main_type)
         marks.append(
-            f'<circle class="{css_class}" cx="{x:.1f}" cy="{y:.1f}" r="{radius(p.deaths, scale):.1f}" '
-            f'fill="{type_colour(p.main_type)}" data-place="{esc(p.name)}" data-deaths="{p.deaths}" '
+            f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="{radius(p.deaths, top, shrink):.1f}" '
+            f'fill="{colour}" color="{colour}" data-place="{esc(p.name)}" data-deaths="{p.deaths}" '
             f'data-incidents="{len(p.incidents)}"><title>{esc(p.tooltip())}</title></circle>')
     return "".join(marks)
 
@@ -88,13 +97,13 @@ def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def place_labels(places: list[Place], proj: Projection, limit: int, scale: float = 1.0) -> str:
+def place_labels(places: list[Place], proj: Projection, limit: int, top: int, shrink: float = 1.0) -> str:
     """Names of the busiest places, beside their mark where they hit no other label or mark, else left out."""
     visible = [p for p in places if proj.contains(p.lon, p.lat)]
     marks: dict[tuple[str, float, float], tuple[float, float, float, float]] = {}
     for p in visible:
         x, y = proj.point(p.lon, p.lat)
-        r = radius(p.deaths, scale)
+        r = radius(p.deaths, top, shrink)
         marks[p.name, p.lon, p.lat] = (x - r, y - r, x + r, y + r)
     taken: list[tuple[float, float, float, float]] = []
     labels: list[str] = []
@@ -102,8 +111,8 @@ def place_labels(places: list[Place], proj: Projection, limit: int, scale: float
         if len(labels) >= limit:
             break
         x, y = proj.point(p.lon, p.lat)
-        r = radius(p.deaths, scale) + 3
-        w = 6.6 * len(p.name)
+        r = radius(p.deaths, top, shrink) + 3
+        w = 7.2 * len(p.name)
         others = [box for key, box in marks.items() if key != (p.name, p.lon, p.lat)]
         # right, left, above, below: the first spot inside the map that hits nothing
         for tx, ty, anchor, box in ((x + r, y + 4, "start", (x + r, y - 8, x + r + w, y + 5)),
@@ -129,7 +138,7 @@ def scale_bar(proj: Projection, x: float, y: float) -> str:
             f'<text x="{x + px / 2:.1f}" y="{y - 7:.1f}" text-anchor="middle">{length_km} km</text></g>')
 
 
-def country_map(places: list[Place], highlight: str | None, inset: Projection | None) -> str:
+def country_map(places: list[Place], highlight: str | None, inset: Projection | None, top: int) -> str:
     """The whole-country SVG."""
     data = boundaries()["coarse"]
     west, south, east, north = bounds_of([p for f in data["admin0"] for p in f["polygons"]])
@@ -152,8 +161,9 @@ def country_map(places: list[Place], highlight: str | None, inset: Projection | 
     return (f'<svg class="map" id="map" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="img" '
             f'aria-labelledby="map-title"><title id="map-title">Map of incidents in Syria by place</title>'
             f'<g class="govs">{"".join(shapes)}</g>{outline}<g class="gov-labels">{"".join(names)}</g>{zoom}'
-            f'<g class="marks">{place_marks(places, proj, "place")}</g>'
-            f'<g class="labels">{place_labels(labelled, proj, 14)}</g>{scale_bar(proj, 20, proj.height - 14)}</svg>')
+            f'<g class="marks">{place_marks(places, proj, "place", top)}</g>'
+            f'<g class="labels">{place_labels(labelled, proj, 14, top)}</g>'
+            f'{scale_bar(proj, 20, proj.height - 14)}</svg>')
 
 
 def box_around(points: list[tuple[float, float]], width: float, height: float, min_span: float) -> Projection:
@@ -185,16 +195,17 @@ def inset_projections(places: list[Place]) -> tuple[Projection | None, Projectio
     return valley, (city if crowded else None)
 
 
-def frame(outer: Projection, inner: Projection, label: str) -> str:
-    """The outline of a zoomed area drawn on a wider map, with its name."""
+def frame(outer: Projection, inner: Projection, label: str, named: bool = True) -> str:
+    """The outline of a zoomed area drawn on a wider map, with its name written above it when named."""
     x0, y0 = outer.point(inner.west, inner.north)
     x1, y1 = outer.point(inner.east, inner.south)
+    text = (f'<text class="frame-label" x="{x0 + 3:.1f}" y="{y0 - 5:.1f}">{esc(label)}</text>' if named else "")
     return (f'<g class="inset-frame"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}">'
-            f'<title>{esc(label)}</title></rect><text class="frame-label" x="{x0 + 3:.1f}" y="{y0 - 5:.1f}">'
-            f'{esc(label)}</text></g>')
+            f'<title>{esc(label)}</title></rect>{text}</g>')
 
 
-def inset_map(places: list[Place], proj: Projection, svg_id: str, title: str, zoom: Projection | None) -> str:
+def inset_map(places: list[Place], proj: Projection, svg_id: str, title: str, zoom: Projection | None,
+              top: int) -> str:
     """A zoom on Deir ez-Zor: governorates and districts at finer detail, places named where room allows."""
     fine = boundaries()["fine"]
     govs = "".join(f'<path class="gov{" gov-busy" if g["pcode"] == INSET_PCODE else ""}" '
@@ -205,20 +216,30 @@ def inset_map(places: list[Place], proj: Projection, svg_id: str, title: str, zo
                         for d in fine["inset_admin2"])
     inside = [p for p in places if proj.contains(p.lon, p.lat)]
     labelled = [p for p in inside if zoom is None or not zoom.contains(p.lon, p.lat)]
-    zoom_frame = frame(proj, zoom, "Deir ez-Zor city") if zoom else ""
+    zoom_frame = frame(proj, zoom, "Deir ez-Zor city: see the city inset", named=False) if zoom else ""
     return (f'<svg class="map inset" id="{svg_id}" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="img" '
             f'aria-label="{esc(title)}"><rect class="sea" width="100%" height="100%"/>{govs}'
-            f'<g class="districts">{districts}</g>{zoom_frame}'
-            f'<g class="marks">{place_marks(inside, proj, "place-inset", 0.8)}</g>'
-            f'<g class="labels">{place_labels(labelled, proj, 30, 0.8)}</g>'
+            f'<g class="districts">{districts}</g>'
+            f'<g class="marks">{place_marks(inside, proj, "place-inset", top, 0.8)}</g>{zoom_frame}'
+            f'<g class="labels">{place_labels(labelled, proj, 30, top, 0.8)}</g>'
             f'{scale_bar(proj, 16, proj.height - 14)}</svg>')
 
 
-def size_legend() -> str:
-    """Circles for a few death counts."""
+def round_number(value: float) -> int:
+    """Value rounded down to one significant digit (at least 1)."""
+    if value < 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    return int(value // magnitude * magnitude)
+
+
+def size_legend(top: int) -> str:
+    """Circles for a few round death counts up to the deadliest place."""
+    full = max(top, 50)
+    steps = sorted({0, round_number(full / 10), round_number(full / 3), round_number(full)})
     items, x = [], 6.0
-    for deaths in (0, 5, 20, 50):
-        r = radius(deaths)
+    for deaths in steps:
+        r = radius(deaths, top)
         x += r
         items.append(f'<circle cx="{x:.1f}" cy="34" r="{r:.1f}"/><text x="{x:.1f}" y="{34 + r + 13:.1f}" '
                      f'text-anchor="middle">{deaths}</text>')
@@ -230,23 +251,26 @@ def size_legend() -> str:
 def map_section(incidents: list[Incident], highlight: str | None) -> str:
     """The map block: country map, insets when Deir ez-Zor has events, legends and a note on unlocated incidents."""
     places = group_places(incidents)
+    top = max((p.deaths for p in places), default=0)
     valley, city = inset_projections(places)
     types = sorted({i.event_type for i in incidents}, key=type_order)
     legend = "".join(f'<li><span class="swatch" style="background:{type_colour(t)}"></span>{esc(type_label(t))}</li>'
                      for t in types)
+    if any(p.area_only for p in places):
+        legend += '<li><span class="swatch area-only"></span>hollow: only the governorate or region is known</li>'
     unlocated = sum(1 for i in incidents if i.latitude is None or i.longitude is None)
     note = (f'<p class="note">{plural(unlocated, "incident")} without coordinates {"is" if unlocated == 1 else "are"}'
             f' not on the map.</p>' if unlocated else "")
     insets = ""
     if valley:
         insets = (f'<figure class="inset-box"><figcaption>Deir ez-Zor and the Euphrates valley</figcaption>'
-                  f'{inset_map(places, valley, "inset", "Deir ez-Zor: places in detail", city)}</figure>')
+                  f'{inset_map(places, valley, "inset", "Deir ez-Zor: places in detail", city, top)}</figure>')
     if city:
         insets += (f'<figure class="inset-box"><figcaption>Deir ez-Zor city: neighbourhoods</figcaption>'
-                   f'{inset_map(places, city, "inset-city", "Deir ez-Zor city: neighbourhoods", None)}</figure>')
+                   f'{inset_map(places, city, "inset-city", "Deir ez-Zor city: neighbourhoods", None, top)}</figure>')
     insets_html = f'<div class="insets">{insets}</div>' if insets else ""
     return (f'<div class="maps{" with-inset" if insets else ""}"><figure class="map-box">'
             f'<figcaption>{plural(len(places), "place")}, circle area by deaths, colour by the most frequent '
-            f'type</figcaption>{country_map(places, highlight, valley)}</figure>{insets_html}</div>'
+            f'type</figcaption>{country_map(places, highlight, valley, top)}</figure>{insets_html}</div>'
             f'<div class="legend"><ul class="type-legend">{legend}</ul><div class="size-box"><span>Deaths</span>'
-            f'{size_legend()}</div></div>{note}')
+            f'{size_legend(top)}</div></div>{note}')

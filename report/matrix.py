@@ -8,7 +8,7 @@ from report.load import Incident
 from report.theme import esc, plural
 
 TOP_ACTORS = 12
-NO_SECOND_ACTOR = "(none named)"
+NONE_NAMED = "(none named)"
 
 
 def pair_tables(incidents: list[Incident]) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], int]]:
@@ -17,7 +17,7 @@ def pair_tables(incidents: list[Incident]) -> tuple[Counter[tuple[str, str]], di
     deaths: dict[tuple[str, str], int] = defaultdict(int)
     for inc in incidents:
         for first, second in inc.pairs:
-            pair = (first, second or NO_SECOND_ACTOR)
+            pair = (first or NONE_NAMED, second or NONE_NAMED)
             counts[pair] += 1
             deaths[pair] += inc.fatalities or 0
     return counts, deaths
@@ -53,8 +53,8 @@ def matrix_section(incidents: list[Incident]) -> str:
             cells.append(f'<td class="cell" style="background:rgba(31,95,168,{strength:.2f});color:{ink}" '
                          f'title="{esc(tip)}" data-deaths="{deaths[(r, c)]}">{n}</td>')
         body.append(f'<tr><th scope="row">{esc(r)}</th>{"".join(cells)}</tr>')
-    actors = {name for pair in counts for name in pair}
-    shown = f"the {TOP_ACTORS} busiest on each side" if len(actors) > TOP_ACTORS else "every actor"
+    cut = len({a for a, _ in counts}) > len(rows) or len({b for _, b in counts}) > len(cols)
+    shown = f"the {TOP_ACTORS} busiest on each side" if cut else "every actor"
     return (f'<div class="matrix-wrap"><table class="matrix" id="matrix"><thead><tr><th class="corner">'
             f'actor 1 ↓ · actor 2 →</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
             f'<p class="note">Incidents per pair ({shown}); hover a cell for its deaths.</p>')

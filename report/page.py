@@ -78,12 +78,14 @@ def panel(section_id: str, title: str, lede: str, body: str) -> str:
 def empty_state(data: ReportData) -> str:
     """What the page says when nothing is there to show."""
     if data.warehouse_events == 0:
-        title, text = "No events yet", "The warehouse has no events yet. Run `raqib run` (or `raqib demo`) and write " \
-                                        "the report again."
+        title = "No events yet"
+        body = ("The warehouse has no events yet. Run <code>raqib run</code> (or <code>raqib demo</code>) and write "
+                "the report again.")
     else:
-        title, text = "No events match the filters", (f"The warehouse holds {plural(data.warehouse_events, 'event')}, "
-                                                      "but none match the date and governorate filters.")
-    return f'<section class="panel empty-state" id="empty"><h2>{esc(title)}</h2><p>{esc(text)}</p></section>'
+        title = "No events match the filters"
+        body = esc(f"The warehouse holds {plural(data.warehouse_events, 'event')}, but none match the date and "
+                   "governorate filters.")
+    return f'<section class="panel empty-state" id="empty"><h2>{esc(title)}</h2><p>{body}</p></section>'
 
 
 def footer() -> str:

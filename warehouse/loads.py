@@ -283,9 +283,14 @@ def get_source_state(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, A
 
 
 def save_source_state(
-    con: duckdb.DuckDBPyConnection, source: str, state: Mapping[str, Any], run_id: str | None
+    con: duckdb.DuckDBPyConnection, source: str, state: Mapping[str, Any] | str, run_id: str | None
 ) -> None:
-    """Save the incremental state of a source as JSON (sets become sorted lists)."""
+    """Save the incremental state of a source: a dict (sets become sorted lists) or a JSON object string."""
+    if isinstance(state, str):
+        parsed = json.loads(state)
+        if not isinstance(parsed, dict):
+            raise ValueError(f"source state of {source!r} must be a JSON object")
+        state = parsed
     with transaction(con):
         con.execute(
             "INSERT INTO source_state VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "

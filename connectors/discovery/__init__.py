@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from connectors.discovery import directory, page, rss, sitemap, wordpress
 from connectors.discovery.common import finalise
-from connectors.models import Discovery, FetchRecord, SourceState
+from connectors.models import DiscoveredItem, Discovery, FetchRecord, SourceState
 from raqib.settings import Source
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ async def discover(source: Source, fetcher: Fetcher, state: SourceState) -> Disc
         record = FetchRecord(source.name, source.url, None, False, f"error_{type(exc).__name__}"[:40], 0, 0.0,
                              "discover")
         return Discovery([], [record], state.copy())
-    items = finalise(found.items, state.known_urls, fetcher.settings.max_items_per_source)
+    # URLs that failed in earlier runs come back until they succeed or are given up (SourceState.settle).
+    retries = [DiscoveredItem(url) for url in sorted(state.retry)]
+    items = finalise([*found.items, *retries], state.known_urls, fetcher.settings.max_items_per_source)
     fetcher.remember(items)
     return Discovery(items, found.records, found.state)

@@ -46,7 +46,7 @@ def test_meta_charset_and_xml_declaration() -> None:
 
 def test_mixed_encoding_page_keeps_the_utf8_text() -> None:
     """A UTF-8 page with a few stray windows-1256 bytes keeps its UTF-8 text; the stray bytes become U+FFFD."""
-    body = ARABIC.encode("utf-8") + " — ".encode("utf-8") + "تعليق".encode("cp1256")
+    body = ARABIC.encode("utf-8") + " — ".encode() + "تعليق".encode("cp1256")
     text, codec = decode_body(body, "text/html; charset=utf-8")
     assert codec == "utf-8" and text.startswith(ARABIC) and "\ufffd" in text
 

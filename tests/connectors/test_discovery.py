@@ -54,7 +54,7 @@ def test_atom_feed(test_site: TestSite, make_settings: Callable[..., Settings]) 
     ]
 
 
-def test_malformed_feed_is_a_record_not_an_exception(test_site: TestSite, make_settings: Callable[..., Settings]) -> None:
+def test_malformed_feed_is_a_record(test_site: TestSite, make_settings: Callable[..., Settings]) -> None:
     """A broken feed gives reason bad_feed and no items; an HTML page where a feed should be also."""
     test_site.add("/bad.xml", Static(b"<rss><channel><item><title>\xd9\x85</ti", content_type="application/rss+xml"))
     test_site.add("/html", Static("<html><body><p>ليست خلاصة</p></body></html>"))
@@ -233,7 +233,8 @@ def test_unknown_kind_and_missing_folder_are_records(make_settings: Callable[...
 
 def test_state_json_round_trip() -> None:
     """SourceState survives storage as JSON."""
-    state = SourceState({"http://a/feed": {"etag": '"x"'}}, "2024-03-01T00:00:00", {"http://a/2", "http://a/1"})
+    state = SourceState({"http://a/feed": {"etag": '"x"'}}, "2024-03-01T00:00:00", {"http://a/2", "http://a/1"},
+                        {"http://a/3": 2})
     text = state.to_json()
     assert SourceState.from_json(text) == state
     assert SourceState.from_json(None) == SourceState()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from articles import ALL_ARABIC, ASHARA, BUSAYRAH, ENGLISH, HAJIN, KISHMA, MAYADIN, SUWAR, TURKISH, page_html, rss_feed
 from testsite import Endless, GzipBomb, Huge, NeverAnswer, Redirect, Static, TestSite, gzipped
 
-from connectors import Discovery, FetchRecord, Fetcher, RawDocument, SourceState, canonicalise_url, discover
+from connectors import Discovery, Fetcher, FetchRecord, RawDocument, SourceState, canonicalise_url, discover
 from connectors.article import Article, Rejection, to_article
 from raqib.settings import Settings, Source
 
@@ -49,7 +49,8 @@ def build_site(site: TestSite) -> None:
         "/news/busayrah-1256-header",
         Static(page_html(BUSAYRAH, charset=None).encode("cp1256"), content_type="text/html; charset=windows-1256"),
     )
-    site.add("/news/ashara-1256-meta", Static(page_html(ASHARA, "windows-1256").encode("cp1256"), content_type="text/html"))
+    site.add("/news/ashara-1256-meta",
+             Static(page_html(ASHARA, "windows-1256").encode("cp1256"), content_type="text/html"))
     site.add("/news/suwar-1256-none", Static(page_html(SUWAR, charset=None).encode("cp1256"), content_type="text/html"))
     site.add("/news/kishma-gzip", gzipped(page_html(KISHMA)))
     site.add("/news/english", Static(page_html(ENGLISH, lang="en")))
@@ -140,15 +141,25 @@ def test_whole_site(test_site: TestSite, make_settings: Callable[..., Settings])
     no_text = results["/news/no-text"]
     assert isinstance(no_text, Rejection) and no_text.reason == "no_article_text"
 
-    # Second run, conditional: the feed answers 304 and nothing is rediscovered.
-    again, documents2, _ = asyncio.run(run_once(settings, source, found.state))
+    # The flow stores the documents, then settles the state: good and hopeless URLs become known,
+    # passing failures are kept for retry.
+    state = found.state.copy()
+    state.settle(records)
+    retried = {"/broken/500", "/broken/404", "/broken/never", "/broken/empty"}
+    assert {u.removeprefix(test_site.base_url) for u in state.retry} == retried
+    assert len(state.known_urls) == len(urls) - len(retried)
+
+    # Second run, conditional: the feed answers 304; only the failed URLs are offered again.
+    again, documents2, records2 = asyncio.run(run_once(settings, source, state))
     assert [r.reason for r in again.records] == ["not_modified"]
-    assert again.items == [] and documents2 == []
+    assert {i.url.removeprefix(test_site.base_url) for i in again.items} == retried
+    assert documents2 == [] and len(records2) == len(retried)
     assert test_site.requests_for("/feed/")[-1].headers.get("if-none-match") == '"feed-v1"'
 
-    # Second run without validators but with the stored URLs: the feed is read, nothing is new.
-    known = SourceState(known_urls={d.url for d in documents} | {r.url for r in records})
-    third, documents3, _ = asyncio.run(run_once(settings, source, known))
+    # Third run without validators and with the failures given up: the feed is read, nothing is new.
+    state.settle(records2, max_runs=2)
+    assert state.retry == {}
+    third, documents3, _ = asyncio.run(run_once(settings, source, SourceState(known_urls=state.known_urls)))
     assert [r.reason for r in third.records] == ["ok"]
     assert third.items == [] and documents3 == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extraction import build_gazetteer
-from extraction.gazetteer import GAZETTEER_PATH, Gazetteer, Place, PlaceMatch, load_gazetteer
+from extraction.gazetteer import (
+    GAZETTEER_PATH,
+    Gazetteer,
+    Place,
+    PlaceMatch,
+    _fold_char,
+    _match_text,
+    load_gazetteer,
+    name_key,
+)
+from extraction.normalize import normalize_ar
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -30,7 +41,7 @@ def test_clitic_forms_match_with_offsets_into_the_original_text(gazetteer: Gazet
     matches = gazetteer.find(text)
     assert surfaces(matches) == ["دير الزور", "الميادين", "البوكمال"]
     for match in matches:
-        assert text[match.start:match.end] == match.surface
+        assert text[match.start : match.end] == match.surface
     assert matches[0].start == text.index("بدير") + 1
     assert matches[1].start == text.index("والميادين") + 1
     assert matches[2].start == text.index("وبالبوكمال") + 2
@@ -117,7 +128,7 @@ def test_english_spellings(gazetteer: Gazetteer, text: str, place_id: str) -> No
     matches = gazetteer.find(text)
     assert len(matches) == 1
     assert matches[0].candidates[0].id == place_id
-    assert text[matches[0].start:matches[0].end] == matches[0].surface
+    assert text[matches[0].start : matches[0].end] == matches[0].surface
 
 
 def test_english_article_is_part_of_the_surface(gazetteer: Gazetteer) -> None:
@@ -127,6 +138,12 @@ def test_english_article_is_part_of_the_surface(gazetteer: Gazetteer) -> None:
 
 def test_lower_case_english_words_are_not_places(gazetteer: Gazetteer) -> None:
     assert gazetteer.find("the hama of it") == []
+
+
+def test_english_words_listed_as_common_are_never_places(gazetteer: Gazetteer) -> None:
+    # "Sarin" is the English name of a sub-district but in English news it is the nerve agent
+    assert gazetteer.get("ocha:SY020602") is not None
+    assert gazetteer.find("Inspectors said Sarin was used. Hayat Tahrir al-Sham denied it.") == []
 
 
 def test_common_words_need_a_place_cue(gazetteer: Gazetteer) -> None:
@@ -155,8 +172,22 @@ def test_by_name_and_get(gazetteer: Gazetteer) -> None:
 
 
 def test_every_place_is_well_formed(gazetteer: Gazetteer) -> None:
-    kinds = {"governorate", "district", "subdistrict", "city", "town", "village", "neighbourhood", "base",
-             "airport", "oilfield", "crossing", "desert", "region", "country"}
+    kinds = {
+        "governorate",
+        "district",
+        "subdistrict",
+        "city",
+        "town",
+        "village",
+        "neighbourhood",
+        "base",
+        "airport",
+        "oilfield",
+        "crossing",
+        "desert",
+        "region",
+        "country",
+    }
     places = gazetteer.places()
     assert len(places) > 700
     for place in places:
@@ -187,7 +218,7 @@ def test_matches_are_ordered_disjoint_and_exact(words: list[str]) -> None:
     previous_end = 0
     for match in matches:
         assert previous_end <= match.start < match.end <= len(text)
-        assert text[match.start:match.end] == match.surface
+        assert text[match.start : match.end] == match.surface
         assert match.candidates
         previous_end = match.end
     assert len(matches) == sum(1 for word in words if word in NAMES)
@@ -200,3 +231,96 @@ def test_build_reproduces_the_committed_file(tmp_path: Path) -> None:
     count = build_gazetteer.build(SHARED_DATA, GAZETTEER_PATH.parent, out)
     assert count == len(load_gazetteer())
     assert out.read_text(encoding="utf-8") == GAZETTEER_PATH.read_text(encoding="utf-8")
+
+
+def test_group_and_outlet_names_are_not_places(gazetteer: Gazetteer) -> None:
+    text = "أعلن مجلس دير الزور العسكري التابع لقوات سوريا الديمقراطية السيطرة على حقل العمر"
+    matches = gazetteer.find(text)
+    assert surfaces(matches) == ["حقل العمر"]
+    assert matches[0].candidates[0].kind == "oilfield"
+    assert gazetteer.find("نقل موقع دير الزور 24 عن مصادر") == []
+
+
+def test_direction_words_are_place_cues(gazetteer: Gazetteer) -> None:
+    assert gazetteer.find("فتح الباب أمام المفاوضات") == []
+    (match,) = gazetteer.find("اشتباكات شرقي الباب")
+    assert match.candidates[0].id == "geonames:174018"
+
+
+def test_resolve_prefers_places_inside_other_mentions(gazetteer: Gazetteer) -> None:
+    matches = gazetteer.find("قصف حي الحميدية في مدينة دير الزور")
+    hamidiyah, deir = gazetteer.resolve(matches)
+    assert hamidiyah.id == "raqib:deir-hamidiyah"
+    assert deir.id == "geonames:170794"
+    (alone,) = gazetteer.resolve(gazetteer.find("في الحميدية"))
+    assert alone.id == gazetteer.find("في الحميدية")[0].candidates[0].id
+
+
+def test_resolve_uses_the_governorate_of_the_other_places(gazetteer: Gazetteer) -> None:
+    matches = gazetteer.find("وصلت التعزيزات من الحسكة إلى الشدادي ثم إلى حي الصالحية")
+    places = gazetteer.resolve(matches)
+    assert places[-1].id == "raqib:hasakah-salihiyah"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="دير الزورأإآىةـَُِّ-–_’ÁāḤṣİabcXYZ \t\n", max_size=20))
+def test_name_keys_fold_like_the_matcher(name: str) -> None:
+    folded, offsets = _match_text(name)
+    assert name_key(name) == folded.strip()
+    assert len(offsets) == len(folded)
+
+
+def test_compounds_match_joined_or_split(gazetteer: Gazetteer) -> None:
+    joined = gazetteer.find("قصف على كفرنبل وديرالزور")
+    split = gazetteer.find("قصف على كفر نبل ودير الزور")
+    assert [m.candidates[0].id for m in joined] == [m.candidates[0].id for m in split]
+    assert [m.candidates[0].id for m in joined] == ["geonames:168661", "geonames:170794"]
+
+
+def _hand_file(directory: Path, rows: list[list[str]]) -> None:
+    """Write a one-off places_*.tsv with the hand-file header."""
+    lines = ["# test rows", "\t".join(build_gazetteer.HAND_COLUMNS), *("\t".join(row) for row in rows)]
+    (directory / "places_test.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_build_rejects_a_dangling_parent_and_places_outside_syria(tmp_path: Path) -> None:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot run")
+    row = ["raqib:t", "T", "تجربة", "", "", "village", "", "", "", "35.0", "40.0", "raqib:nowhere", "", "note"]
+    _hand_file(tmp_path, [row])
+    with pytest.raises(ValueError, match="unknown parent raqib:nowhere"):
+        build_gazetteer.build(SHARED_DATA, tmp_path, tmp_path / "out.tsv")
+    row[11] = ""
+    row[9], row[10] = "48.85", "2.35"  # Paris
+    _hand_file(tmp_path, [row])
+    with pytest.raises(ValueError, match="outside the Syria box"):
+        build_gazetteer.build(SHARED_DATA, tmp_path, tmp_path / "out.tsv")
+
+
+def test_build_places_a_hand_coded_village_from_its_coordinates(tmp_path: Path) -> None:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot run")
+    row = ["raqib:t", "T", "تجربة", "", "", "village", "", "", "", "34.70", "40.83", "", "", "note"]
+    _hand_file(tmp_path, [row])
+    out = tmp_path / "out.tsv"
+    build_gazetteer.build(SHARED_DATA, tmp_path, out)
+    place = load_gazetteer(out).get("raqib:t")
+    assert place is not None
+    assert (place.admin1, place.admin2) == ("Deir ez-Zor", "Abu Kamal")
+    assert place.parent_id is not None and place.parent_id.startswith("ocha:SY0902")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="دير الزورأإآىةـَُِّ-–_’ÁāḤṣİΣabcXYZ \t\n\u00a0", max_size=30))
+def test_match_text_folds_each_character_and_keeps_offsets(text: str) -> None:
+    folded, offsets = _match_text(text)
+    assert len(folded) == len(offsets)
+    assert all(a < b for a, b in itertools.pairwise(offsets))
+    assert not folded.startswith(" ") and "  " not in folded
+    for char, offset in zip(folded, offsets, strict=True):
+        assert char == _fold_char(normalize_ar(text[offset]))
+    # nothing but white space and marks is dropped
+    kept = set(offsets)
+    assert all(
+        text[i].isspace() or text[i] in "-–_" or not normalize_ar(text[i]) for i in range(len(text)) if i not in kept
+    )

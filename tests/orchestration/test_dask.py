@@ -65,6 +65,7 @@ def test_already_stored_content_is_skipped_on_dask_too(cluster: LocalCluster) ->
     assert set(on_dask.events) == {a["content_hash"] for a in on_dask.articles} - stored
 
 
+@pytest.mark.slow  # the flow starts a local Prefect server
 def test_flow_on_a_dask_task_runner_shares_its_cluster_with_extraction(cluster: LocalCluster) -> None:
     settings = load_settings(env={"RAQIB_EXECUTOR": "dask"})  # no address: the flow's own cluster is used
 

@@ -125,8 +125,8 @@ def story_url(story: Story) -> str:
     return f"https://{HOSTS[story.source]}/news/{story.slug}"
 
 
-def load_stories(db_path: Path, stories: list[Story]) -> None:
-    """Load the stories through connect_writer, start_run, load_batch and refresh_incidents."""
+def load_stories(db_path: Path, stories: list[Story], refresh: bool = True) -> None:
+    """Load the stories through connect_writer, start_run, load_batch and (unless told not to) refresh_incidents."""
     con = warehouse.connect_writer(db_path)
     try:
         run_id = warehouse.start_run(con, "report-tests", datetime(2021, 4, 11, tzinfo=UTC), None)
@@ -137,7 +137,8 @@ def load_stories(db_path: Path, stories: list[Story]) -> None:
                          "text": s.text, "fetched_at": datetime(2021, 4, 11, tzinfo=UTC)} for s in mine]
             events = {content_hash(s.text): s.events for s in mine}
             warehouse.load_batch(con, run_id, source, articles, events, [], EXTRACTOR)
-        warehouse.refresh_incidents(con, search_index=False)
+        if refresh:
+            warehouse.refresh_incidents(con, search_index=False)
         warehouse.finish_run(con, run_id, "completed", {"events": sum(len(s.events) for s in stories)},
                              datetime(2021, 4, 11, 1, tzinfo=UTC))
     finally:
@@ -149,3 +150,69 @@ def located_points(stories: list[Story], keep: Any = None) -> set[tuple[float, f
     return {(round(e["location"]["lat"], 4), round(e["location"]["lon"], 4))
             for s in stories for e in s.events
             if "lat" in e["location"] and (keep is None or keep(e))}
+
+
+# A wider set for the browser test's screenshot: one invented report per row, worded from a per-type template.
+TEMPLATES = {
+    "armed_clash": "اندلعت اشتباكات بين {a1} و{a2} في {place} أسفرت عن مقتل {n} عناصر.",
+    "shelling": "قصفت {a1} {place} بقذائف الهاون ما أدى إلى مقتل {n} مدنيين.",
+    "airstrike": "استهدفت غارة جوية مواقع {a2} قرب {place} وقتل فيها {n} عناصر.",
+    "explosion": "انفجرت عبوة ناسفة في {place} استهدفت سيارة تابعة لـ{a2} وقتل {n} أشخاص.",
+    "attack": "هاجم مسلحون يتبعون {a1} حاجزاً في {place} وقتل {n} من عناصره.",
+    "arrest": "شنت {a1} حملة دهم واعتقالات في {place} طالت عدداً من الشبان.",
+    "reinforcement": "وصلت تعزيزات عسكرية تابعة لـ{a1} إلى {place} قادمة من البادية.",
+    "protest": "تظاهر العشرات من أهالي {place} احتجاجاً على ممارسات {a2}.",
+    "abduction": "اختطف عناصر من {a1} شاباً من أهالي {place} واقتادوه إلى جهة مجهولة.",
+}
+HARABESH = Place("Harabesh", "هرابش", "Deir ez-Zor", "Deir ez-Zor", 35.321, 40.178)
+JUBAYLAH = Place("al-Jubaylah", "الجبيلة", "Deir ez-Zor", "Deir ez-Zor", 35.334, 40.165)
+HUWAYQAH = Place("al-Huwayqah", "الحويقة", "Deir ez-Zor", "Deir ez-Zor", 35.345, 40.13)
+KHUSHAM = Place("Khusham", "خشام", "Deir ez-Zor", "Deir ez-Zor", 35.30088, 40.28916)
+SUBAYKHAN = Place("Subaykhan", "سبيخان", "Deir ez-Zor", "al-Mayadin", 34.85305, 40.59987)
+ASHARAH = Place("al-Asharah", "العشارة", "Deir ez-Zor", "al-Mayadin", 34.92133, 40.56007)
+SUSAH = Place("al-Susah", "السوسة", "Deir ez-Zor", "Abu Kamal", 34.53366, 40.95819)
+MUHASAN = Place("Muhasan", "موحسن", "Deir ez-Zor", "Deir ez-Zor", 35.23349, 40.3166)
+TIBNI = Place("al-Tibni", "التبني", "Deir ez-Zor", "Deir ez-Zor", 35.6117, 39.8181)
+ABUKAMAL = Place("Albu Kamal", "البوكمال", "Deir ez-Zor", "Abu Kamal", 34.45226, 40.91854)
+TADMUR = Place("Tadmur", "تدمر", "Homs", "Tadmur", 34.5624, 38.28402)
+TALL_ABYAD = Place("Tall Abyad", "تل أبيض", "Raqqa", "Tell Abyad", 36.69648, 38.95382)
+TALL_TAMR = Place("Tall Tamr", "تل تمر", "Al-Hasakah", "Al-Hasakah", 36.65556, 40.37079)
+TAFAS = Place("Tafas", "طفس", "Daraa", "Daraa", 32.73709, 36.06654)
+RUSSIA = ("Russian forces", "القوات الروسية")
+TURKEY = ("Turkish-backed factions", "الفصائل الموالية لتركيا")
+TRIBES = ("Tribal fighters", "مقاتلو العشائر")
+WIDE_ROWS: list[tuple[str, Place, date, int | None, tuple[str, str] | None, tuple[str, str] | None]] = [
+    ("armed_clash", HARABESH, date(2021, 1, 8), 3, REGIME, ISIS),
+    ("shelling", KHUSHAM, date(2021, 1, 12), 2, REGIME, SDF),
+    ("attack", SUBAYKHAN, date(2021, 1, 15), 4, ISIS, SDF),
+    ("reinforcement", ABUKAMAL, date(2021, 1, 18), None, MILITIAS, None),
+    ("airstrike", TADMUR, date(2021, 1, 24), 9, RUSSIA, ISIS),
+    ("explosion", ASHARAH, date(2021, 1, 27), 2, None, SDF),
+    ("arrest", MUHASAN, date(2021, 2, 1), None, REGIME, None),
+    ("armed_clash", TALL_TAMR, date(2021, 2, 3), 5, SDF, TURKEY),
+    ("abduction", TIBNI, date(2021, 2, 5), None, MILITIAS, None),
+    ("attack", JUBAYLAH, date(2021, 2, 20), 1, MILITIAS, None),
+    ("armed_clash", SUSAH, date(2021, 2, 23), 6, SDF, ISIS),
+    ("shelling", TALL_ABYAD, date(2021, 2, 26), 3, TURKEY, SDF),
+    ("protest", HUWAYQAH, date(2021, 3, 1), 0, None, MILITIAS),
+    ("airstrike", ABUKAMAL, date(2021, 3, 9), 7, None, MILITIAS),
+    ("armed_clash", ASHARAH, date(2021, 3, 12), 2, TRIBES, SDF),
+    ("attack", TAFAS, date(2021, 3, 15), 2, None, REGIME),
+    ("explosion", HARABESH, date(2021, 3, 23), 3, None, REGIME),
+    ("reinforcement", MAYADIN, date(2021, 3, 25), None, MILITIAS, None),
+    ("armed_clash", SUBAYKHAN, date(2021, 4, 5), 4, ISIS, SDF),
+    ("shelling", HAJIN, date(2021, 4, 7), 1, REGIME, None),
+    ("arrest", DHIBAN, date(2021, 4, 8), None, SDF, None),
+]
+
+
+def wide_stories() -> list[Story]:
+    """The unit-test stories plus one templated report per WIDE_ROWS row."""
+    sources = sorted(HOSTS)
+    out = list(STORIES)
+    for n, (kind, place, day, killed, actor1, actor2) in enumerate(WIDE_ROWS):
+        text = TEMPLATES[kind].format(a1=actor1[1] if actor1 else "مسلحين مجهولين",
+                                      a2=actor2[1] if actor2 else "قوات النظام", place=place.name_ar, n=killed or 0)
+        out.append(Story(sources[n % len(sources)], f"wide-{n}", day, text,
+                         [event(kind, place, day, killed, text, actor1, actor2)]))
+    return out

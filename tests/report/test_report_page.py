@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Element, parse_page
 from report_fixture import (
     BADIA,
     RAQQA,
@@ -19,6 +18,7 @@ from report_fixture import (
     load_stories,
     located_points,
 )
+from report_html import Element, parse_page
 
 import report
 import warehouse
@@ -148,6 +148,27 @@ def test_hostile_names_and_links_stay_inert(tmp_path: Path) -> None:
     assert all(e.attrs.get("class") in ("map", "map inset", "chart", "size-legend") for e in elements
                if e.tag == "svg")  # only the page's own drawings
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    summary = report.summary_markdown(db)
+    assert "<img" not in summary and "<svg" not in summary and "&lt;img" in summary
+
+
+def test_events_not_yet_grouped_stand_alone(tmp_path: Path) -> None:
+    """Before refresh_incidents has run, every event is its own row (nothing is lost or merged)."""
+    db = tmp_path / "fresh.duckdb"
+    load_stories(db, STORIES, refresh=False)
+    _, elements = render(db, tmp_path)
+    rows = incident_rows(elements)
+    assert len(rows) == sum(len(s.events) for s in STORIES) == 11
+    mayadin = [r for r in rows if r.children[2].attrs["data-sort"] == "al-Mayadin"]
+    assert [r.children[5].text for r in mayadin] == ["1", "1"]
+
+
+def test_missing_warehouse_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    """A wrong --db path fails clearly instead of writing an empty report."""
+    out = tmp_path / "report.html"
+    with pytest.raises(warehouse.WarehouseError, match="no warehouse"):
+        report.write_report(tmp_path / "nowhere.duckdb", out)
+    assert not out.exists()
 
 
 def test_page_loads_nothing_from_anywhere(fixture_db: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import warehouse  # noqa: E402
-import warehouse_samples  # noqa: E402
+import warehouse_samples
+
+import warehouse
 
 
 @pytest.fixture
@@ -30,13 +32,21 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-@pytest.fixture
-def loaded_db(db_path: Path) -> Path:
-    """Return a closed warehouse file holding the sample reports, incidents and search index."""
-    con = warehouse.connect_writer(db_path)
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build, once per test session, a closed warehouse holding the sample reports, incidents and search index."""
+    path = tmp_path_factory.mktemp("sample") / "raqib.duckdb"
+    con = warehouse.connect_writer(path)
     run_id = warehouse.start_run(con, "flow-run-test", datetime(2021, 5, 10, 8, 0, tzinfo=UTC), "sources.toml")
     counts = warehouse_samples.load_samples(con, run_id)
     warehouse.refresh_incidents(con)
     warehouse.finish_run(con, run_id, "completed", counts, datetime(2021, 5, 10, 8, 5, tzinfo=UTC))
     con.close()
+    return path
+
+
+@pytest.fixture
+def loaded_db(sample_warehouse: Path, db_path: Path) -> Path:
+    """Return this test's own copy of the sample warehouse (tests may write to it)."""
+    shutil.copyfile(sample_warehouse, db_path)
     return db_path

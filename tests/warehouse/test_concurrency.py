@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
+import warehouse_samples
 
 import warehouse
-import warehouse_samples
 
 REPO = Path(__file__).resolve().parents[2]
 HOLD_WRITER = """
@@ -66,8 +67,8 @@ def test_second_writer_in_another_process_is_refused_clearly(loaded_db: Path) ->
 
 def test_writer_waits_for_a_short_lived_holder(loaded_db: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    script = "import sys, time, warehouse\ncon = warehouse.connect_writer(sys.argv[1])\nprint('holding', flush=True)\n" \
-             "time.sleep(1.0)\ncon.close()\n"
+    script = ("import sys, time, warehouse\ncon = warehouse.connect_writer(sys.argv[1])\n"
+              "print('holding', flush=True)\ntime.sleep(1.0)\ncon.close()\n")
     proc = subprocess.Popen([sys.executable, "-c", script, str(loaded_db)], stdout=subprocess.PIPE, text=True,
                             env=env, cwd=REPO)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
@@ -107,7 +108,7 @@ def test_reader_on_a_missing_file_fails_clearly(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing.duckdb").exists()
 
 
-def test_run_left_running_by_a_dead_process_is_marked_interrupted(writer) -> None:  # type: ignore[no-untyped-def]
+def test_run_left_running_by_a_dead_process_is_marked_interrupted(writer: duckdb.DuckDBPyConnection) -> None:
     first = warehouse.start_run(writer, None, datetime(2021, 5, 1, tzinfo=UTC), None)
     articles, events = warehouse_samples.synthetic_batch(0, 3)
     warehouse.load_batch(writer, first, "synthetic", articles, events, [], warehouse_samples.EXTRACTOR)

@@ -8,9 +8,9 @@ from typing import Any
 
 import duckdb
 import pytest
+import warehouse_samples as samples
 
 import warehouse
-import warehouse_samples as samples
 
 TABLES = ("sources", "runs", "fetch_log", "articles", "article_urls", "source_state", "events", "event_actors",
           "actors", "locations", "article_search")
@@ -31,7 +31,7 @@ def test_loading_the_same_batch_twice_changes_nothing(writer: duckdb.DuckDBPyCon
                       "failures": 0}
     assert snapshot(writer) == before
     assert writer.execute("SELECT count(*) FROM events").fetchone() == (11,)
-    assert writer.execute("SELECT count(*) FROM event_actors").fetchone() == (22,)
+    assert writer.execute("SELECT count(*) FROM event_actors").fetchone() == (23,)
 
 
 def test_same_text_under_a_second_url_is_an_extra_url_not_an_article(writer: duckdb.DuckDBPyConnection) -> None:
@@ -114,6 +114,10 @@ def test_source_state_round_trip(writer: duckdb.DuckDBPyConnection) -> None:
     assert saved == {"validators": state["validators"], "cursor": "2021-05-09T00:00:00",
                      "known_urls": ["https://deirezzor24.example/news/1", "https://deirezzor24.example/news/2"]}
     assert writer.execute("SELECT run_id FROM source_state").fetchall() == [("run-2",)]
+    warehouse.save_source_state(writer, "sham-monitor", '{"cursor": "42", "known_urls": []}', "run-3")
+    assert warehouse.get_source_state(writer, "sham-monitor") == {"cursor": "42", "known_urls": []}
+    with pytest.raises(ValueError, match="JSON object"):
+        warehouse.save_source_state(writer, "sham-monitor", "[1, 2]", "run-3")
 
 
 def test_runs_record_counts(writer: duckdb.DuckDBPyConnection) -> None:

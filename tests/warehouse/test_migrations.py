@@ -23,7 +23,8 @@ def test_migrations_apply_once_and_are_recorded(db_path: Path) -> None:
     try:
         assert apply_migrations(con) == []  # nothing pending on the second open
         assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (len(expected),)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        listed = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+        tables = {r[0] for r in listed}
         assert {"sources", "runs", "fetch_log", "articles", "article_urls", "source_state", "events",
                 "event_actors", "actors", "locations", "incidents", "incident_reports"} <= tables
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}

@@ -115,8 +115,8 @@ A10_TEXT = (
 def sample_articles() -> list[dict[str, Any]]:
     """Return the sample articles (A8 repeats A1's text under another outlet's URL)."""
     return [
-        article("deirezzor24", "https://deirezzor24.example/news/1001", "اشتباكات بين الدفاع الوطني والحرس الثوري في الميادين",
-                date(2021, 3, 14), A1_TEXT),
+        article("deirezzor24", "https://deirezzor24.example/news/1001",
+                "اشتباكات بين الدفاع الوطني والحرس الثوري في الميادين", date(2021, 3, 14), A1_TEXT),
         article("euphrates-post", "https://euphrates-post.example/2021/03/14/mayadin-clash",
                 "مقتل أربعة عناصر في اشتباكات بالميادين", date(2021, 3, 14), A2_TEXT),
         article("sham-monitor", "https://sham-monitor.example/p/5521", "اشتباكات في ريف دير الزور",
@@ -181,7 +181,8 @@ def sample_events() -> dict[str, list[dict[str, Any]]]:
                   "أمس الإثنين", None, "شن الأمن العسكري حملة دهم واعتقالات", A9_TEXT),
         ],
         content_hash(A10_TEXT): [
-            event("armed_clash", [(IS, "actor1"), (SDF, "actor2")], HAJIN, "2021-03-13", None, "day", "ليل السبت", 2,
+            event("armed_clash", [(IS, "actor1"), (SDF, "actor2"), (CIVILIANS, "associated")], HAJIN, "2021-03-13",
+                  None, "day", "ليل السبت", 2,
                   "وقتل عنصران من قسد في الهجوم", A10_TEXT),
         ],
     }
@@ -223,7 +224,7 @@ def load_samples(con: Any, run_id: str) -> dict[str, int]:
     return totals
 
 
-PLACES = [MAYADIN, HAJIN, BUKAMAL, DEIR_CITY, AIN_ALI, SUKHNAH]
+PLACES: list[dict[str, Any]] = [MAYADIN, HAJIN, BUKAMAL, DEIR_CITY, AIN_ALI, SUKHNAH]
 ACTOR_PAIRS = [(NDF, IRGC), (IS, SDF), (SAA, CIVILIANS), (IRGC, CIVILIANS), (RUSSIA, IS)]
 PLACE_WORDS = {"al-Mayadin": "الميادين", "Hajin": "هجين", "al-Bukamal": "البوكمال", "Deir ez-Zor city": "دير الزور",
                "Ain Ali": "عين علي", "al-Sukhnah": "السخنة"}

@@ -29,7 +29,8 @@ CREATE MACRO acled_sub_event_type(t) AS
         ELSE 'Other'
     END;
 
--- Which side of the event an actor role is on: 1 (actor1 and its associates), 2 (actor2 and its associates).
+-- Which side of the event an actor role is on: 1 (actor1 and its associates), 2 (actor2 and its associates);
+-- other roles (such as 'associated', with no side) go to other_actors.
 CREATE MACRO actor_side(role) AS
     CASE
         WHEN role IN ('actor1', 'assoc_actor_1', 'assoc_actor1', 'assoc1') THEN 1
@@ -45,7 +46,6 @@ WITH sided AS (
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY event_id, side ORDER BY assoc_rank, position) AS rank_in_side
     FROM sided
-    WHERE side IS NOT NULL
 )
 SELECT
     event_id,
@@ -56,7 +56,8 @@ SELECT
     max(name) FILTER (WHERE side = 2 AND rank_in_side = 1) AS actor2,
     max(name_ar) FILTER (WHERE side = 2 AND rank_in_side = 1) AS actor2_ar,
     max(actor_type) FILTER (WHERE side = 2 AND rank_in_side = 1) AS actor2_type,
-    string_agg(name, '; ' ORDER BY rank_in_side) FILTER (WHERE side = 2 AND rank_in_side > 1) AS assoc_actor_2
+    string_agg(name, '; ' ORDER BY rank_in_side) FILTER (WHERE side = 2 AND rank_in_side > 1) AS assoc_actor_2,
+    string_agg(name, '; ' ORDER BY position) FILTER (WHERE side IS NULL) AS other_actors
 FROM ranked
 GROUP BY event_id;
 
@@ -104,7 +105,8 @@ SELECT
     e.span_start,
     e.span_end,
     e.location_id,
-    e.run_id
+    e.run_id,
+    s.other_actors
 FROM events AS e
 JOIN articles AS a USING (content_hash)
 LEFT JOIN v_event_sides AS s USING (event_id)

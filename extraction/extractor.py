@@ -1,0 +1,706 @@
+"""The event extractor: sentences -> triggers -> events with actors, place, date and toll -> merged per document."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from extraction.casualties import Casualties, count_casualties
+from extraction.dates import DatePhrase, find_dates
+from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, word_matches
+from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
+from extraction.places import PlaceFinder, PlaceHit
+from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
+
+SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional"))
+CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
+ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
+FAMILIES = ({"armed_clash", "attack"}, {"explosion", "airstrike", "shelling"})
+_PUNCT_BOUNDARY = re.compile(r"[،,;:؛()]")
+_AGENT_MARKERS = frozenset((
+    "شنه", "شنته", "شنها", "شنوه", "نفذه", "نفذته", "نفذها", "قبل", "جانب", "يد", "برصاص", "بقصف", "خليه", "خلايا",
+    "مسلحو", "مسلحي", "by", "cell", "cells",
+))
+_VICTIM_MARKERS = frozenset((
+    "علي", "ضد", "مقر", "مقرات", "مقرا", "حاجز", "حاجزا", "حواجز", "موقع", "مواقع", "موقعا", "نقطه", "نقاط",
+    "سياره", "سيارات", "عنصر", "عنصرا", "عناصر", "عنصرين", "قيادي", "قياديا", "ضابط", "ضابطا", "جنود", "مقاتل",
+    "مقاتلين", "دوريه", "رتل", "صفوف", "against", "on", "targeting", "members", "member", "fighters", "soldiers",
+))
+_SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
+_BETWEEN = frozenset(("بين", "between"))
+_PASSIVE = ("تعرض", "تعرضت", "تعرضوا", "استهدفت", "was", "were")
+
+
+@dataclass
+class _Trig:
+    """A trigger hit that survived the modality checks."""
+
+    mention: Mention
+    trigger: Trigger
+
+    @property
+    def pos(self) -> int:
+        """Start of the trigger in normalised text."""
+        return self.mention.nstart
+
+
+@dataclass
+class _ActorHit:
+    """An actor mention after anaphora resolution."""
+
+    nstart: int
+    nend: int
+    actor: Actor
+    via_pair: bool = False
+
+
+@dataclass
+class _Draft:
+    """An event being built inside one sentence."""
+
+    event_type: str
+    triggers: list[_Trig]
+    lo: int = 0
+    hi: int = 0
+    actors: list[EventActor] = field(default_factory=list)
+    location: EventLocation | None = None
+    place_source: str = "none"  # span | sentence | anaphor | discourse | none
+    date: DatePhrase | None = None
+    casualties: Casualties = field(default_factory=Casualties)
+    sentence: Sentence | None = None
+    anaphoric: bool = False
+    quoted: bool = False
+    pair_only: bool = False
+    sentence_lo: int = 0
+    sentence_hi: int = 0
+    remention: bool = False
+
+
+@dataclass
+class _DocState:
+    """What the document has said so far: actors and places, for anaphora and defaults."""
+
+    actor_history: list[Actor] = field(default_factory=list)
+    last_event_place: EventLocation | None = None
+    place_history: list[PlaceHit] = field(default_factory=list)
+
+
+class Extractor:
+    """Extracts events from one document; dictionaries and gazetteer are loaded once and shared."""
+
+    def __init__(self, lexicon: Lexicon | None = None, places: PlaceFinder | None = None) -> None:
+        """Use the given (or the packaged) lexicon and place finder."""
+        self.lexicon = lexicon or load_lexicon()
+        self.places = places or PlaceFinder()
+
+    def extract(self, text: str, published: date | None, language: str | None = None) -> list[Event]:
+        """All events reported in `text` (Arabic or English), merged within the document."""
+        lang = language or detect_language(text)
+        if lang not in ("ar", "en"):
+            return []
+        norm, offsets, raw = self.lexicon.scan(text)
+        mentions = _resolve_overlaps([m for m in raw if m.entry.lang == lang])
+        words = Words(norm)
+        to_norm = _OffsetMap(offsets)
+        places = self.places.find(text, norm, to_norm, words, mentions)
+        dates = find_dates(norm, published)
+        quotes = [(to_norm(a), to_norm(b)) for a, b in quoted_spans(text) if b - a > 40]
+        doc = _Doc(self.lexicon, text, norm, offsets, words, mentions, places, dates, quotes, published, lang)
+        doc.finder = self.places
+        state = _DocState()
+        events: list[Event] = []
+        for sentence in split_sentences(text):
+            events.extend(doc.sentence_events(sentence, to_norm, state))
+        merged = merge_events(events, self.lexicon)
+        if not places:
+            return merged
+        return [e for e in merged if e.location is not None]
+
+
+class _OffsetMap:
+    """Maps source-text offsets to normalised-text offsets."""
+
+    def __init__(self, offsets: list[int]) -> None:
+        """Remember the normalised -> source map."""
+        self.offsets = offsets
+
+    def __call__(self, pos: int) -> int:
+        """First normalised offset whose source offset is >= pos."""
+        return bisect_left(self.offsets, pos)
+
+
+def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Longest match wins inside each category; triggers and places inside an actor name are dropped."""
+    out: list[Mention] = []
+    by_cat: dict[str, list[Mention]] = {}
+    for m in mentions:
+        cat = m.entry.category
+        if cat == "cue" and m.entry.kind in ("killed", "injured", "zero_casualty", "vague"):
+            cat = "casualty"
+        if cat == "cue" and m.entry.kind in ("origin", "air", "mutual"):
+            cat = "cue_" + m.entry.kind
+        by_cat.setdefault(cat, []).append(m)
+    for group in by_cat.values():
+        group.sort(key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))
+        taken: list[Mention] = []
+        for m in group:
+            if all(m.nend <= t.nstart or m.nstart >= t.nend or (m.nstart == t.nstart and m.nend == t.nend
+                                                                   and m.entry.kind != t.entry.kind
+                                                                   and m.entry.category != "actor")
+                   for t in taken):
+                taken.append(m)
+        out.extend(taken)
+    actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
+    kept = []
+    for m in out:
+        if m.entry.category == "trigger" and any(
+            a.nstart <= m.nstart and m.nend <= a.nend and (a.nend - a.nstart) > (m.nend - m.nstart) for a in actors
+        ):
+            continue
+        kept.append(m)
+    kept.sort(key=lambda m: m.nstart)
+    return kept
+
+
+class _Doc:
+    """One document being processed."""
+
+    def __init__(self, lexicon: Lexicon, text: str, norm: str, offsets: list[int], words: Words,
+                 mentions: list[Mention], places: list[PlaceHit], dates: list[DatePhrase],
+                 quotes: list[tuple[int, int]], published: date | None, lang: str) -> None:
+        """Keep every index of the document."""
+        self.lexicon = lexicon
+        self.text = text
+        self.norm = norm
+        self.offsets = offsets
+        self.words = words
+        self.mentions = mentions
+        self._starts = [m.nstart for m in mentions]
+        self.places = places
+        self.dates = dates
+        self.quotes = quotes
+        self.published = published
+        self.lang = lang
+        self.finder: PlaceFinder | None = None
+
+    # ---- helpers over normalised offsets -------------------------------------------------------------------
+    def _in(self, lo: int, hi: int, kind: str | None = None, category: str | None = None) -> list[Mention]:
+        """Mentions inside [lo, hi) of a category and kind."""
+        i = bisect_left(self._starts, lo)
+        j = bisect_left(self._starts, hi)
+        return [m for m in self.mentions[i:j] if (category is None or m.entry.category == category)
+                and (kind is None or m.entry.kind == kind)]
+
+    def _boundaries(self, lo: int, hi: int) -> list[tuple[int, str]]:
+        """Clause boundaries of [lo, hi): punctuation and clause words, as (offset, kind)."""
+        out = [(m.start() + lo, "punct") for m in _PUNCT_BOUNDARY.finditer(self.norm[lo:hi])]
+        out += [(m.nstart, m.entry.kind) for m in self._in(lo, hi, category="cue") if m.entry.kind in CLAUSE_CUES]
+        out.sort()
+        return out
+
+    def _clause(self, pos: int, bounds: list[tuple[int, str]], lo: int, hi: int) -> tuple[int, int, str]:
+        """The clause around `pos`: (start, end, kind of the boundary that opened it)."""
+        start, kind = lo, "main"
+        end = hi
+        for b, k in bounds:
+            if b <= pos:
+                start, kind = b, k
+            else:
+                end = b
+                break
+        return start, end, kind
+
+    def _chain_start(self, pos: int, lo: int) -> int:
+        """Start of the clause chain of `pos`: the last reset word (حيث، بينما، وقد ...) before it, else `lo`."""
+        resets = [m.nstart for m in self._in(lo, pos, kind="reset", category="cue")]
+        return max(resets, default=lo)
+
+    def _word_before(self, pos: int, n: int = 1) -> list[str]:
+        """The n words before `pos`, nearest first."""
+        return [w for _, _, w in self.words.prev_words(pos, n)]
+
+    # ---- sentence processing -------------------------------------------------------------------------------
+    def sentence_events(self, sentence: Sentence, to_norm: _OffsetMap, state: _DocState) -> list[Event]:
+        """Events of one sentence; updates the document state (actor and place history)."""
+        lo, hi = to_norm(sentence.start), to_norm(sentence.end)
+        actor_hits = self._resolve_actors(lo, hi, state)
+        sentence_places = [p for p in self.places if lo <= p.nstart < hi]
+        bounds = self._boundaries(lo, hi)
+        drafts: list[_Draft] = []
+        if not sentence.is_title:
+            triggers = self._live_triggers(lo, hi, bounds)
+            drafts = self._group(triggers, lo, hi, bounds, sentence_places)
+        events: list[Event] = []
+        for i, draft in enumerate(drafts):
+            draft.sentence = sentence
+            draft.sentence_lo, draft.sentence_hi = lo, hi
+            draft.lo = self._chain_start(draft.triggers[0].pos, lo) if i == 0 else self._clause(
+                draft.triggers[0].pos, bounds, lo, hi)[0]
+            draft.hi = hi if i == len(drafts) - 1 else self._clause(drafts[i + 1].triggers[0].pos, bounds, lo, hi)[0]
+            self._fill(draft, actor_hits, sentence_places, bounds, lo, hi, state)
+            if all(t.trigger.form == "casualty" for t in draft.triggers) and draft.casualties.killed is None \
+                    and not draft.actors:
+                continue  # a death word alone, with no count and nobody named, is not enough for an event
+            for event in self._finish(draft):
+                events.append(event)
+            if draft.location is not None:
+                state.last_event_place = draft.location
+        for hit in actor_hits:
+            if hit.actor.strength != "anaphor" and hit.actor.actor_type != "Civilians":
+                state.actor_history.append(hit.actor)
+        for place in sentence_places:
+            if not place.origin:
+                state.place_history.append(place)
+        return events
+
+    def _resolve_actors(self, lo: int, hi: int, state: _DocState) -> list[_ActorHit]:
+        """Actor mentions of the sentence with militia, both-sides and latter anaphors resolved."""
+        mentions = self._in(lo, hi, category="actor")
+        strong = [m for m in mentions if m.entry.value.strength != "anaphor"]  # type: ignore[attr-defined]
+        history = list(state.actor_history)
+        hits: list[_ActorHit] = []
+        for m in mentions:
+            actor: Actor = m.entry.value  # type: ignore[assignment]
+            if actor.strength != "anaphor":
+                hits.append(_ActorHit(m.nstart, m.nend, actor))
+                history.append(actor)
+                continue
+            named = [h for h in history if h.strength == "strong" and h.actor_type != "Civilians"]
+            if actor.id == "militia_anaphor":
+                if any(0 <= s.nstart - m.nend <= 3 or (0 < s.nstart - m.nend and self.words.distance(m.nend, s.nstart) <= 3)
+                       for s in strong):
+                    continue  # "ميليشيا الدفاع الوطني": the name follows
+                militias = [h for h in named if h.actor_type in ("Political Militias", "External/Other Forces")]
+                if militias:
+                    hits.append(_ActorHit(m.nstart, m.nend, militias[-1]))
+            elif actor.id == "pair_anaphor":
+                pair: list[Actor] = []
+                for h in reversed(named):
+                    if h not in pair:
+                        pair.append(h)
+                    if len(pair) == 2:
+                        break
+                for h in reversed(pair):
+                    hits.append(_ActorHit(m.nstart, m.nend, h, via_pair=True))
+            elif actor.id == "cell_anaphor":
+                if any(0 <= s.nstart - m.nend and self.words.distance(m.nend, s.nstart) <= 3 for s in strong):
+                    continue  # "خلية لتنظيم داعش": the name follows
+                rebels = [h for h in named if h.actor_type == "Rebel Groups"]
+                if rebels:
+                    hits.append(_ActorHit(m.nstart, m.nend, rebels[-1]))
+            elif actor.id == "latter_anaphor":
+                before = self._word_before(m.nstart, 1)
+                if before and (before[0].startswith("ال") or before[0].isdigit()):
+                    continue  # adjective: "الهجمات الأخيرة"
+                if named:
+                    hits.append(_ActorHit(m.nstart, m.nend, named[-1]))
+        return hits
+
+    def _live_triggers(self, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[_Trig]:
+        """Triggers of the sentence that report an event (not accusation, threat, denial, speculation, ...)."""
+        cues = self._in(lo, hi, category="cue")
+        out: list[_Trig] = []
+        for m in self._in(lo, hi, category="trigger"):
+            trig: Trigger = m.entry.value  # type: ignore[assignment]
+            if trig.requires and not self._requirement_met(m, trig.requires, lo, hi):
+                continue
+            if self._modal(m, cues, bounds, lo, hi):
+                continue
+            out.append(_Trig(m, trig))
+        specific = [t for t in out if t.trigger.form not in ("casualty", "generic")
+                    and t.trigger.event_type in VIOLENT_TYPES and t.trigger.event_type != "abduction"]
+        if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
+            out = [t for t in out if t.trigger.form not in ("casualty", "generic")]
+        elif any(t.trigger.form != "casualty" for t in out):
+            out = [t for t in out if t.trigger.form != "casualty"]
+        definite_violent = [m.nstart for m in self._in(lo, hi, category="trigger") if m.definite
+                            and m.entry.kind in VIOLENT_TYPES]
+        out = [t for t in out if t.trigger.event_type in VIOLENT_TYPES or not any(
+            t.pos < v and self.words.distance(t.mention.nend, v) <= 4 for v in definite_violent)]  # "طوق حول موقع الاستهداف"
+        violent_ends = [t.mention.nend for t in out if t.trigger.event_type in VIOLENT_TYPES]
+        first_violent = min((m.nstart for m in self._in(lo, hi, category="trigger") if m.entry.kind in VIOLENT_TYPES),
+                            default=hi)
+        out = [t for t in out if not (t.trigger.event_type == "reinforcement" and t.pos > first_violent
+                                      and self.text[t.mention.start:t.mention.end].rstrip("ًٌٍ").endswith("ا"))]
+        return [t for t in out if t.trigger.event_type in VIOLENT_TYPES or not any(
+            e <= t.pos and self.words.distance(e, t.pos) <= 3 for e in violent_ends)]  # "استهدفت رتلاً": a target
+
+    def _requirement_met(self, m: Mention, requires: tuple[str, ...], lo: int, hi: int) -> bool:
+        """True when a required word (or, for "@actor", an actor name) follows the trigger within six words."""
+        following = self.words.next_words(m.nend, 10)
+        if not following:
+            return False
+        if "@actor" in requires:
+            limit = following[-1][1]
+            if any(m.nend <= a.nstart < limit for a in self._in(lo, hi, category="actor")):
+                return True
+        words = [w for _, _, w in following]
+        return any(word_matches(w, requires) for w in words)
+
+    def _modal(self, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
+        """True when the trigger sits in the scope of an accusation, threat, denial, speculation, intent, ..."""
+        resets = [c.nstart for c in cues if c.entry.kind == "reset"]
+        after = self.words.next_words(m.nend, 1)
+        before = self._word_before(m.nstart, 1)
+        if after and after[0][2] in _SUMMARY_WORDS or (before and before[0] == "او") or (after and after[0][2] == "او"):
+            return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
+        c_start, c_end, _ = self._clause(m.nstart, bounds, lo, hi)
+        for c in cues:
+            kind = c.entry.kind
+            if kind in SCOPED_CUES and c.nend <= m.nstart:
+                if not any(c.nend <= r < m.nstart for r in resets):
+                    return True
+            elif kind in ("intent", "negation") and c.nend <= m.nstart:
+                limit = 3 if kind == "intent" else 2
+                if self.words.distance(c.nend, m.nstart) <= limit:
+                    return True
+            elif kind == "trend":
+                if c.entry.value == "عمليات":
+                    if c.nend <= m.nstart and self.words.distance(c.nend, m.nstart) == 0:
+                        return True
+                elif c_start <= c.nstart < c_end:
+                    return True
+        return False
+
+    def _group(self, triggers: list[_Trig], lo: int, hi: int, bounds: list[tuple[int, str]],
+               places: list[PlaceHit]) -> list[_Draft]:
+        """Group the triggers of a sentence into events: same or related type without new place/date = one event."""
+        drafts: list[_Draft] = []
+        for t in triggers:
+            current = drafts[-1] if drafts else None
+            c_start, c_end, _ = self._clause(t.pos, bounds, lo, hi)
+            own_place = any(c_start <= p.nstart < c_end and not p.origin for p in places)
+            own_date = any(c_start <= d.nstart < c_end for d in self.dates)
+            if current is not None:
+                same = t.trigger.event_type == current.event_type
+                related = any(t.trigger.event_type in f and current.event_type in f for f in FAMILIES)
+                if same and not (own_place and own_date) or related and not own_place and not own_date:
+                    current.triggers.append(t)
+                    if t.trigger.event_type == "armed_clash" and current.event_type == "attack":
+                        current.event_type = "armed_clash"
+                    continue
+            drafts.append(_Draft(t.trigger.event_type, [t]))
+        return drafts
+
+    # ---- filling one event ---------------------------------------------------------------------------------
+    def _fill(self, draft: _Draft, actor_hits: list[_ActorHit], places: list[PlaceHit],
+              bounds: list[tuple[int, str]], lo: int, hi: int, state: _DocState) -> None:
+        """Actors, place, date and casualties of a draft event from its span, the sentence and the document."""
+        first = draft.triggers[0]
+        self._type_modifiers(draft, bounds, lo, hi)
+        span_actors = [h for h in actor_hits if draft.lo <= h.nstart < draft.hi]
+        if not [h for h in span_actors if h.actor.strength == "strong"]:
+            sentence_actors = [h for h in actor_hits if h.actor.strength == "strong"]
+            if sentence_actors:
+                span_actors = span_actors + sentence_actors
+        strong = [h for h in span_actors if h.actor.strength == "strong"]
+        if strong:
+            span_actors = strong
+        if draft.event_type in ONE_SIDED:
+            span_actors = self._one_sided_actors(draft, span_actors, actor_hits)
+        draft.actors = self._roles(draft, span_actors)
+        draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
+        assert self.finder is not None
+        draft.location, draft.place_source = self.finder.choose(draft, places, state, self)
+        draft.date = self._date(draft, bounds, lo, hi)
+        blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in self.dates]
+        blocked += [(h.nstart, h.nend) for h in actor_hits]
+        if draft.event_type in VIOLENT_TYPES:
+            draft.casualties = count_casualties(self.norm, self.words, draft.lo, draft.hi, self.mentions, blocked)
+        definite = all(t.mention.definite for t in draft.triggers)
+        own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
+        draft.anaphoric = definite and draft.place_source != "span" and not own_date
+        draft.remention = definite and not own_date
+        draft.quoted = any(a <= first.pos < b for a, b in self.quotes)
+
+    def _one_sided_actors(self, draft: _Draft, hits: list[_ActorHit], sentence_hits: list[_ActorHit]
+                          ) -> list[_ActorHit]:
+        """Actors of a one-sided act: not those named after مع/ضد (the other party); defectors' group first."""
+        kept = []
+        for h in hits:
+            before = self._word_before(h.nstart, 3)
+            if any(w in ("مع", "ضد", "with", "against") for w in before):
+                continue
+            kept.append(h)
+        trig = draft.triggers[0].pos
+        if draft.event_type == "defection" and not any(h.nstart < trig for h in kept):
+            earlier = [h for h in sentence_hits if h.nstart < draft.lo and h.actor.strength == "strong"]
+            if earlier:
+                kept.insert(0, earlier[-1])
+        return kept
+
+    def _type_modifiers(self, draft: _Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> None:
+        """Mutual fire makes an attack a clash; air words make shelling an air strike."""
+        c_start, c_end, _ = self._clause(draft.triggers[0].pos, bounds, lo, hi)
+        kinds = {m.entry.kind for m in self._in(c_start, c_end, category="cue")}
+        if draft.event_type == "attack" and "mutual" in kinds:
+            draft.event_type = "armed_clash"
+        if draft.event_type == "shelling" and "air" in kinds:
+            draft.event_type = "airstrike"
+
+    def _roles(self, draft: _Draft, hits: list[_ActorHit]) -> list[EventActor]:
+        """actor1 = who did it, actor2 = target or other side, from 'بين X و Y', word order and markers."""
+        trig = draft.triggers[0].pos
+        ordered: list[tuple[Actor, str]] = []
+        between = [w for w in self.words.between(draft.lo, draft.hi) if w[2] in _BETWEEN]
+        if between and draft.event_type in ("armed_clash", "meeting", "attack"):
+            after = [h for h in hits if h.nstart > between[0][0]]
+            distinct: list[Actor] = []
+            for h in after:
+                if h.actor not in distinct:
+                    distinct.append(h.actor)
+            if len(distinct) >= 2:
+                ordered = [(distinct[0], "actor1"), (distinct[1], "actor2")]
+                ordered += [(a, "associated") for a in distinct[2:]]
+                others = [h.actor for h in hits if h.actor not in distinct]
+                ordered += [(a, "associated") for a in others]
+                return _dedupe(ordered)
+        passive = any(w in _PASSIVE for w in (x[2] for x in self.words.between(draft.lo, trig)))
+        for h in sorted(hits, key=lambda h: h.nstart):
+            before = self._word_before(h.nstart, 2)
+            if draft.event_type in ("armed_clash", "meeting", "defection", "reinforcement", "takeover", "protest"):
+                role = "actor1" if not ordered else "actor2"
+                if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
+                    role = "associated"
+            elif h.actor.actor_type == "Civilians" or self._victim_of_casualty(h):
+                role = "actor2"
+            elif any(w in _AGENT_MARKERS for w in before):
+                role = "actor1"
+            elif h.nstart < trig:
+                role = "actor2" if passive or (before and before[0] in ("علي", "ضد")) else "actor1"
+            elif any(w in _VICTIM_MARKERS for w in before):
+                role = "actor2"
+            elif draft.triggers[0].trigger.form in ("past", "generic") and not draft.triggers[0].mention.definite \
+                    and not any(r == "actor1" for _, r in ordered):
+                role = "actor1"
+            else:
+                role = "actor2"
+            ordered.append((h.actor, role))
+        if not any(r == "actor1" for _, r in ordered):
+            for i, (actor, _) in enumerate(ordered):
+                if actor.actor_type != "Civilians":
+                    ordered[i] = (actor, "actor1")
+                    break
+        return _dedupe(ordered)
+
+    def _victim_of_casualty(self, hit: _ActorHit) -> bool:
+        """True when a death or injury word stands shortly before the actor ("مقتل 3 عناصر من X")."""
+        window = self.words.prev_words(hit.nstart, 4)
+        if not window:
+            return False
+        lo = window[-1][0]
+        return any(m.entry.kind in ("killed", "injured") for m in self._in(lo, hit.nstart, category="cue"))
+
+    def _date(self, draft: _Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> DatePhrase | None:
+        """The date phrase of the event: nearest in its own span, else one of the sentence outside background clauses."""
+        trig = draft.triggers[0].pos
+        trig_clause = self._clause(trig, bounds, lo, hi)
+        own = [d for d in self.dates if draft.lo <= d.nstart < draft.hi and (
+            self._clause(d.nstart, bounds, lo, hi)[2] != "background" or self._clause(d.nstart, bounds, lo, hi) == trig_clause)]
+        if own:
+            return min(own, key=lambda d: abs(d.nstart - trig))
+        shared = [d for d in self.dates if lo <= d.nstart < hi and self._clause(d.nstart, bounds, lo, hi)[2] != "background"]
+        if shared:
+            return min(shared, key=lambda d: abs(d.nstart - trig))
+        return None
+
+    def _as_protesters(self, actor: EventActor, draft: _Draft) -> EventActor:
+        """Civilians who demonstrate are protesters; name_ar keeps the text's word for them (المزارعين)."""
+        if actor.actor_type != "Civilians" or actor.role != "actor1":
+            return actor
+        surface = next((self.text[m.start:m.end] for m in self._in(draft.lo, draft.hi, category="actor")
+                        if m.entry.kind == "civilians"), actor.name_ar)
+        return EventActor("protesters", "Protesters (Syria)", surface, "actor1", "Protesters")
+
+    def _finish(self, draft: _Draft) -> list[Event]:
+        """Turn a draft into events (one per side for one-sided acts of 'both sides')."""
+        if draft.event_type in ONE_SIDED and len(draft.actors) == 2 and draft.pair_only:
+            return [self._event(draft, [EventActor(a.id, a.name, a.name_ar, "actor1", a.actor_type)])
+                    for a in draft.actors]
+        return [self._event(draft, draft.actors)]
+
+    def _event(self, draft: _Draft, actors: list[EventActor]) -> Event:
+        """Build the Event object with evidence, dates and confidence."""
+        if draft.event_type == "protest":
+            actors = [self._as_protesters(a, draft) for a in actors]
+        sentence = draft.sentence
+        assert sentence is not None
+        event = Event(draft.event_type, actors=actors, location=draft.location)
+        d = draft.date
+        if d is not None:
+            event.date_text = self.text[self.offsets[d.nstart]:self.offsets[d.nend - 1] + 1]
+            if self.published is not None or not d.relative:
+                event.date_start, event.date_end, event.date_precision = d.start, d.end, d.precision
+        c = draft.casualties
+        event.fatalities, event.fatalities_vague = c.killed, c.killed_vague
+        event.injured, event.injured_vague = c.injured, c.injured_vague
+        event.civilian_fatalities = c.civilians
+        event.evidence = self.text[sentence.start:sentence.end]
+        event.span = (sentence.start, sentence.end)
+        event.quoted = draft.quoted
+        event.trigger = " ".join(
+            self.text[t.mention.start:t.mention.end] for t in draft.triggers[:3]
+        )
+        event.confidence = _confidence(draft, event)
+        event.merge_dates = (d.start, d.end) if d is not None else None
+        event.anaphoric = draft.anaphoric
+        event.generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
+        event.own_date = d is not None and draft.lo <= d.nstart < draft.hi
+        event.remention = draft.remention
+        return event
+
+
+def _dedupe(pairs: list[tuple[Actor, str]]) -> list[EventActor]:
+    """One EventActor per actor, first role wins."""
+    seen: set[str] = set()
+    out: list[EventActor] = []
+    for actor, role in pairs:
+        if actor.id in seen:
+            continue
+        seen.add(actor.id)
+        out.append(EventActor(actor.id, actor.name, actor.name_ar, role, actor.actor_type))
+    return out
+
+
+def _confidence(draft: _Draft, event: Event) -> float:
+    """Confidence in [0, 1]: trigger strength, plus actors/place/date/toll found, minus fallbacks (README)."""
+    score = max(t.trigger.weight for t in draft.triggers)
+    score += 0.05 * min(len(draft.triggers) - 1, 2)
+    score += 0.08 if event.actors else -0.1
+    score += {"span": 0.08, "sentence": 0.04, "anaphor": 0.0, "discourse": -0.1}.get(draft.place_source, -0.2)
+    score += 0.04 if draft.date is not None else 0.0
+    score += 0.04 if event.fatalities is not None else 0.0
+    score -= 0.1 if all(t.trigger.form == "casualty" for t in draft.triggers) else 0.0
+    score -= 0.05 if draft.quoted else 0.0
+    score -= 0.1 if draft.anaphoric else 0.0
+    return round(min(max(score, 0.05), 0.99), 2)
+
+
+# ---- merging mentions of one event ---------------------------------------------------------------------------
+def _dates_compatible(a: Event, b: Event) -> bool:
+    """Unknown dates are compatible with anything; otherwise the ranges must overlap."""
+    da, db = a.merge_dates, b.merge_dates
+    if da is None or db is None:
+        return True
+    return da[0] <= db[1] and db[0] <= da[1]
+
+
+def _actors_compatible(a: Event, b: Event, lexicon: Lexicon) -> bool:
+    """Same actors (for one-sided types: the same actor1, up to patron); unknown actors are compatible."""
+    ids_a = {x.id for x in a.actors}
+    ids_b = {x.id for x in b.actors}
+    if not ids_a or not ids_b:
+        return True
+    if a.event_type in ONE_SIDED:
+        first_a = next((x.id for x in a.actors if x.role == "actor1"), None)
+        first_b = next((x.id for x in b.actors if x.role == "actor1"), None)
+        if first_a and first_b:
+            return first_a == first_b or first_a in lexicon.family(first_b) or first_b in lexicon.family(first_a)
+    return bool(ids_a & ids_b)
+
+
+def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
+    """True when b is another mention of event a."""
+    if a.event_type != b.event_type or not _dates_compatible(a, b):
+        return False
+    same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
+    if b.remention and same_place:
+        return True  # "المعارك" again at the same place: the same fighting, whoever the sentence names
+    if b.remention and b.event_type in ONE_SIDED and _actors_compatible(a, b, lexicon):
+        return True  # "وصول التعزيزات": the reinforcements told above, wherever this sentence points
+    if not _actors_compatible(a, b, lexicon):
+        return False
+    if b.anaphoric:
+        return True
+    if a.location is None or b.location is None:
+        return a.location is None and b.location is None
+    return a.location.key() == b.location.key()
+
+
+def _continues(previous: Event | None, event: Event) -> bool:
+    """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
+    if previous is None or event.own_date or event.fatalities:
+        return False
+    if any(a.actor_type != "Civilians" for a in event.actors):
+        return False
+    if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
+        return True  # "قبل ساعات من الاستهداف": the strike told above
+    return event.event_type == previous.event_type or any(
+        event.event_type in f and previous.event_type in f for f in FAMILIES)
+
+
+def _generic_duplicate(a: Event, b: Event) -> bool:
+    """True when one of two violent events is only a generic 'attack' at the same place and time as the other."""
+    if not (a.generic or b.generic) or a.event_type not in VIOLENT_TYPES or b.event_type not in VIOLENT_TYPES:
+        return False
+    same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
+    return same_place and a.merge_dates is not None and b.merge_dates is not None and _dates_compatible(a, b)
+
+
+def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
+    """Merge repeated mentions of one event; a re-mention (definite trigger, no own place/date) never stands alone."""
+    out: list[Event] = []
+    previous: Event | None = None
+    last_violent: Event | None = None
+    for event in events:
+        target = next((e for e in out if _mergeable(e, event, lexicon)), None)
+        if target is None and _continues(previous, event):
+            target = previous
+        if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event):
+            target = last_violent
+        if target is None:
+            target = next((e for e in out if _generic_duplicate(e, event)), None)
+            if target is not None and target.generic and not event.generic:
+                target.event_type = event.event_type
+                target.generic = False
+        if target is None:
+            if event.anaphoric and event.fatalities is None:
+                continue
+            out.append(event)
+            previous = event
+            last_violent = event if event.event_type in VIOLENT_TYPES else last_violent
+            continue
+        _absorb(target, event)
+        previous = target
+        last_violent = target if target.event_type in VIOLENT_TYPES else last_violent
+    return out
+
+
+def _absorb(target: Event, other: Event) -> None:
+    """Fold another mention into the kept event: union of actors, max of tolls, better date and evidence."""
+    known = {a.id for a in target.actors}
+    adds = other.actors if not target.actors or (not other.remention and target.event_type not in ONE_SIDED
+                                                 and len(target.actors) < 2) else []
+    for actor in adds:
+        if actor.id not in known:
+            target.actors.append(EventActor(actor.id, actor.name, actor.name_ar,
+                                            "associated" if target.actors else actor.role, actor.actor_type))
+            known.add(actor.id)
+    if other.fatalities is not None and (target.fatalities is None or other.fatalities > target.fatalities):
+        target.fatalities = other.fatalities
+        target.fatalities_vague = False
+        if not other.anaphoric:
+            target.evidence, target.span = other.evidence, other.span
+    elif target.fatalities is None and other.fatalities_vague:
+        target.fatalities_vague = True
+    if other.injured is not None and (target.injured is None or other.injured > target.injured):
+        target.injured = other.injured
+        target.injured_vague = False
+    elif target.injured is None and other.injured_vague:
+        target.injured_vague = True
+    target.civilian_fatalities = target.civilian_fatalities or other.civilian_fatalities
+    if target.date_text is None and other.date_text is not None:
+        target.date_text, target.date_start, target.date_end = other.date_text, other.date_start, other.date_end
+        target.date_precision = other.date_precision
+        target.merge_dates = other.merge_dates
+    if target.location is None and other.location is not None:
+        target.location = other.location
+    target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)
+
+
+def events_json(events: list[Event]) -> list[dict[str, Any]]:
+    """The JSON objects of a list of events."""
+    return [e.to_json() for e in events]

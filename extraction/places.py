@@ -1,0 +1,254 @@
+"""Place mentions of a document (gazetteer plus cue-named places) and the choice of one place per event."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from extraction.lexicon import Mention
+from extraction.model import EventLocation
+from extraction.normalize import normalize_phrase
+from extraction.text import Words
+
+if TYPE_CHECKING:
+    from extraction.gazetteer import Gazetteer, Place
+
+# Specificity of a kind of place: lower is more precise (a neighbourhood beats its city, a village its district).
+KIND_RANK = {
+    "neighbourhood": 0, "base": 0, "airport": 0, "oilfield": 0, "crossing": 0, "village": 1, "town": 2, "city": 3,
+    "subdistrict": 4, "district": 5, "desert": 5, "governorate": 6, "region": 6, "country": 7,
+}
+POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
+_CUE_KIND = {"حي": "neighbourhood", "قريه": "village", "بلده": "town", "مزرعه": "village", "منطقه": "village",
+             "ناحيه": "subdistrict", "مخيم": "village", "قريتي": "village", "بلدتي": "town", "حيي": "neighbourhood",
+             "مدينه": "city", "بادية": "desert", "باديه": "desert"}
+_CUE_PLACE = re.compile(r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي)\s+\(?\s*(\w+)(?:\s+(\w+))?")
+_COMPOUND_HEADS = frozenset(("عين", "تل", "دير", "ابو", "بير", "جسر", "خربه", "راس", "كفر", "جب", "قصر", "حمام", "سد",
+                             "بيت", "ام", "بني", "مزرعه", "ضهره", "عرب", "باب", "سوق", "جبل", "وادي", "حاوي"))
+_NOT_NAMES = frozenset((
+    "سيطره", "نفوذ", "عمليات", "اشتباكات", "التوتر", "امنيه", "عسكريه", "خفض", "شرق", "غرب", "شمال", "جنوب", "اخري",
+    "اخر", "مجاوره", "قريبه", "سكنيه", "الحدوديه", "حدوديه", "واسعه", "تابعه", "ال", "في", "من", "علي", "الي",
+))
+_NEAR_WORDS = frozenset(("قرب", "بالقرب", "محيط", "اطراف", "ريف", "بريف", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي",
+                         "شمالي", "جنوبي", "near", "outskirts", "countryside", "around", "east", "west", "north",
+                         "south", "بمحيط", "باطراف", "قربه"))
+_ORIGIN_WORDS = frozenset(("من", "قادمه", "قادما", "قادمين", "from"))
+_DIRECTION_WORDS = frozenset(("شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "east", "west", "north",
+                              "south", "northeast", "northwest", "southeast", "southwest", "جنوبي شرقي"))
+_KIN_WORDS = frozenset(("ابناء", "ابن", "اهالي", "اهل", "ينحدر", "تنحدر", "المنحدر", "natives", "native"))
+_PLACE_PREPS = frozenset(("في", "الي", "نحو", "باتجاه", "داخل", "قرب", "محيط", "مقر", "قاعده", "in", "to", "at", "near"))
+_EXAMPLE_WORDS = frozenset(("مثل", "منها", "كقريه", "كبلده", "such", "including"))
+_ANAPHORS = {"المدينه": ("city", "town"), "البلده": ("town", "village"), "القريه": ("village",),
+             "المنطقه": (), "المكان": (), "الحي": ("neighbourhood",), "المحافظه": ("governorate",),
+             "the city": ("city", "town"), "the town": ("town", "village"), "the village": ("village",),
+             "the area": ()}
+_ANAPHOR_RE = re.compile(r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(المدينه|البلده|القريه|المنطقه|المكان|الحي|المحافظه|"
+                         r"the city|the town|the village|the area)(?!\w)")
+
+
+@dataclass
+class PlaceHit:
+    """A place named in the text (normalised offsets), with the chosen gazetteer entry when there is one."""
+
+    nstart: int
+    nend: int
+    surface: str
+    place: Place | None
+    kind: str
+    origin: bool = False
+    near: bool = False
+    cue: str | None = None
+    example: bool = False  # named after "مثل" (such as): an illustration, not where the event is
+    penalty: int = 0  # 0 at the place, 1 near it, 2 origin/example/between, 3 a direction from it
+    destination: bool = False  # after "إلى": where people were taken, not where they were seized
+
+    @property
+    def rank(self) -> int:
+        """Specificity rank (lower = more precise)."""
+        return KIND_RANK.get(self.kind, 6)
+
+    def location(self) -> EventLocation:
+        """The EVENTS.md location of this place."""
+        precision = 1 if self.kind in POINT_KINDS else (3 if self.rank >= 6 else 2)
+        if self.near and precision == 1:
+            precision = 2
+        if self.place is None:
+            return EventLocation(name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind)
+        p = self.place
+        return EventLocation(name=p.name, name_ar=p.name_ar, admin1=p.admin1, admin2=p.admin2, admin3=p.admin3,
+                             pcode=p.pcode, lat=p.lat, lon=p.lon, geo_precision=precision, place_id=p.id, kind=p.kind)
+
+
+def _load() -> Gazetteer | None:
+    """The gazetteer, or None when it is not installed."""
+    try:
+        from extraction.gazetteer import load_gazetteer
+    except ImportError:  # the gazetteer is optional: the extractor still works with cue-named places
+        return None
+    try:
+        return load_gazetteer()
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+class PlaceFinder:
+    """Finds places in a document and picks the most precise one for each event."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        """Use the given gazetteer or the packaged one."""
+        self.gazetteer = gazetteer if gazetteer is not None else _load()
+
+    def find(self, text: str, norm: str, to_norm: Callable[[int], int], words: Words,
+             mentions: list[Mention]) -> list[PlaceHit]:
+        """Every place mention: gazetteer names, then cue-named places (حي X, قرية X) the gazetteer lacks."""
+        hits: list[PlaceHit] = []
+        actor_spans = [(m.nstart, m.nend) for m in mentions if m.entry.category == "actor"
+                       and m.entry.value.strength == "strong"]  # type: ignore[attr-defined]
+        actor_src = [(m.start, m.end) for m in mentions if m.entry.category == "actor"
+                     and m.entry.value.strength == "strong"]  # type: ignore[attr-defined]
+        if self.gazetteer is not None:
+            matches = self.gazetteer.find(text)
+            votes = Counter(m.candidates[0].admin1 for m in matches if len(m.candidates) == 1 and m.candidates[0].admin1)
+            for match in matches:
+                a, b = to_norm(match.start), to_norm(match.end)
+                before = [w for _, _, w in words.prev_words(a, 2)]
+                inside_actor = any(s <= match.start and match.end <= e for s, e in actor_src)
+                if inside_actor and not (before and before[0] in _PLACE_PREPS):
+                    continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
+                cue = _cue_of(before)
+                place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b:b + 40])
+                hits.append(PlaceHit(a, b, match.surface, place, place.kind, cue=cue))
+        for m in _CUE_PLACE.finditer(norm):
+            cue_word, first, second = m.group(1), m.group(2), m.group(3)
+            name_start = m.start(2)
+            if first in _NOT_NAMES or len(first) < 3 or first.isdigit() or (len(first) == 4 and first[0] in "تي"):
+                continue
+            if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < m.end()) for h in hits):
+                continue
+            end = m.end(2)
+            if second and first in _COMPOUND_HEADS and second not in _NOT_NAMES:
+                end = m.end(3)
+            if any(s <= name_start < e for s, e in actor_spans):
+                continue
+            src_a = _src(text, norm, name_start, to_norm)
+            src_b = _src(text, norm, end, to_norm)
+            surface = text[src_a:src_b].strip("()# ")
+            hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
+        hits.sort(key=lambda h: h.nstart)
+        for h in hits:
+            before = [w for _, _, w in words.prev_words(h.nstart, 3)]
+            h.origin = bool(before) and (before[0] in _ORIGIN_WORDS or (len(before) > 1 and before[1] in _ORIGIN_WORDS
+                                                                            and before[0] in _CUE_KIND)
+                                         or any(w in _KIN_WORDS for w in before[:3]))
+            h.near = any(w in _NEAR_WORDS for w in before[:2])
+            h.example = any(w in _EXAMPLE_WORDS for w in before[:3])
+            h.destination = any(w in ("الي", "to") for w in before[:3])
+            if any(w in _DIRECTION_WORDS for w in before[:2]):
+                h.penalty = 3  # "جنوب دير الزور": somewhere relative to the place, not at it
+            elif h.origin or h.example or any(w in ("بين", "between") for w in before[:3]):
+                h.penalty = 2
+            elif h.near:
+                h.penalty = 1
+        return hits
+
+    def choose(self, draft: Any, places: list[PlaceHit], state: Any, doc: Any) -> tuple[EventLocation | None, str]:
+        """The most precise place of an event: its span, then anaphors, then its sentence, then the document."""
+        trig = draft.triggers[0].pos
+        reinforcement = draft.event_type == "reinforcement"
+        if draft.event_type in ("arrest", "abduction"):
+            places = [p for p in places if not p.destination]
+        in_span = [p for p in places if draft.lo <= p.nstart < draft.hi and not (reinforcement and p.origin)
+                   and not p.example]
+        if in_span:
+            return _best(in_span, trig).location(), "span"
+        anaphor = self._anaphor(doc.norm[draft.lo:draft.hi], state)
+        if anaphor is not None:
+            return anaphor, "anaphor"
+        sentence = [p for p in places if not (reinforcement and p.origin) and not p.example]
+        if sentence:
+            return _best(sentence, trig).location(), "sentence"
+        sentence_lo = draft.sentence_lo
+        anaphor = self._anaphor(doc.norm[sentence_lo:draft.sentence_hi], state)
+        if anaphor is not None:
+            return anaphor, "anaphor"
+        if places:
+            return _best(places, trig).location(), "sentence"
+        if state.last_event_place is not None:
+            return state.last_event_place, "discourse"
+        history = [p for p in state.place_history if p.rank <= 5]
+        if history:
+            return history[-1].location(), "discourse"
+        return None, "none"
+
+    def _anaphor(self, span_text: str, state: Any) -> EventLocation | None:
+        """Resolve المدينة / البلدة / المنطقة / المكان to the place the text last named."""
+        m = _ANAPHOR_RE.search(span_text)
+        if m is None:
+            return None
+        kinds = _ANAPHORS[m.group(1)]
+        if not kinds:
+            if state.last_event_place is not None:
+                return state.last_event_place  # type: ignore[no-any-return]
+            return state.place_history[-1].location() if state.place_history else None
+        if kinds == ("governorate",) and state.place_history:
+            last = state.place_history[-1]
+            if last.place is not None and self.gazetteer is not None and last.place.admin1:
+                for cand in self.gazetteer.by_name(last.place.admin1):
+                    if cand.kind == "governorate":
+                        return PlaceHit(0, 0, cand.name_ar, cand, cand.kind).location()
+            return None
+        for hit in reversed(state.place_history):
+            if hit.kind in kinds:
+                return hit.location()  # type: ignore[no-any-return]
+        return None
+
+
+def _src(text: str, norm: str, npos: int, to_norm: Callable[[int], int]) -> int:
+    """Inverse of to_norm by search (only used for the few cue-named places)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if to_norm(mid) < npos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _cue_of(before: list[str]) -> str | None:
+    """The place cue word (حي, قرية, مدينة, ريف ...) right before a name, without clitics."""
+    for word in before[:1]:
+        bare = re.sub(r"^(?:[وفبل]|بال|وال|فال)", "", word) if word not in _CUE_KIND else word
+        if bare in _CUE_KIND or word in _CUE_KIND:
+            return bare if bare in _CUE_KIND else word
+        if bare in ("ريف", "محافظه", "بريف"):
+            return "ريف"
+    return None
+
+
+def _pick_candidate(candidates: tuple[Place, ...], cue: str | None, votes: Counter[str], gazetteer: Gazetteer,
+                    after: str) -> Place:
+    """Pick among places of one name: the cue's kind, the document's governorate, the parent named right after."""
+    if len(candidates) == 1:
+        return candidates[0]
+    wanted = {"neighbourhood": ("neighbourhood",), "village": ("village", "town"), "town": ("town", "village", "city"),
+              "city": ("city", "town"), "subdistrict": ("subdistrict",)}.get(_CUE_KIND.get(cue or "", ""), ())
+    if cue == "ريف":
+        wanted = ("governorate", "district", "city")
+    top_admin = votes.most_common(1)[0][0] if votes else None
+
+    def score(place: Place) -> tuple[int, int, int]:
+        parent = gazetteer.parent(place)
+        parent_named = parent is not None and normalize_phrase(parent.name_ar).removeprefix("ال")[:4] in after
+        return (0 if place.kind in wanted else 1, 0 if parent_named or place.admin1 == top_admin else 1,
+                candidates.index(place))
+
+    return min(candidates, key=score)
+
+
+def _best(hits: list[PlaceHit], trig: int) -> PlaceHit:
+    """Most specific place; non-origin before origin; nearest to the trigger on ties."""
+    return min(hits, key=lambda h: (h.penalty, h.rank, abs(h.nstart - trig)))
