@@ -11,8 +11,8 @@ from extraction.text import Words
 _PLURAL_CUES = frozenset(("قتلي", "جرحي", "اصابات", "شهداء", "ضحايا", "جثث", "اصابه عناصر", "casualties", "deaths"))
 _SINGULAR_CUES = frozenset(("قتيل", "جريح", "قتيلا", "جريحا", "مصاب", "مصابا"))
 _STOP_WORDS = frozenset((
-    "في", "على", "خلال", "جراء", "اثر", "بعد", "عقب", "برصاص", "بقصف", "باستهداف", "اثناء", "حيث", "بينما",
-    "فيما", "منذ", "قبل", "داخل", "وسط", "قرب", "بالقرب", "in", "on", "near", "after", "during", "while", "when",
+    "على", "خلال", "جراء", "اثر", "بعد", "عقب", "برصاص", "بقصف", "باستهداف", "اثناء", "حيث", "بينما",
+    "فيما", "منذ", "قبل", "داخل", "وسط", "قرب", "بالقرب", "on", "near", "after", "during", "while", "when",
 ))
 _PERSON_AFTER_NUMBER = 3
 _FILLERS = frozenset(("ما", "لا", "يقل", "عن", "نحو", "قرابه", "حوالي", "اكثر", "زهاء", "ما يقارب", "at", "least", "about",
@@ -111,6 +111,8 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
             if total is None or _and_between(tokens, last_hit, j):
                 total = (total or 0) + tok.number
                 last_hit = j
+        elif tok.single and total is not None and j == last_hit + 1:
+            last_hit = j  # the noun of the counted group: "a shepherd"
         elif tok.single and total is not None and _and_between(tokens, last_hit, j) and j - last_hit <= 3:
             total += 1  # "قيادي ... ومرافقه", "a shepherd and his son"
             last_hit = j
@@ -147,8 +149,10 @@ def count_casualties(norm: str, words: Words, lo: int, hi: int, mentions: list[M
             continue
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
-        if tok.text.isascii():  # English puts the count first: "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None]
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if tok.text.isascii() and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None)) \
+                and after not in ("a", "an"):  # English puts the count first: "Two soldiers were killed"
+            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None and t.text not in ("a", "an")]
             if back:
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:

@@ -30,6 +30,8 @@ _VICTIM_MARKERS = frozenset((
     "مقاتلين", "دوريه", "رتل", "صفوف", "against", "on", "targeting", "members", "member", "fighters", "soldiers",
 ))
 _SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
+_WITNESS_VERBS = frozenset(("تشهد", "يشهد", "تسجل", "يسجل", "يحدث", "تحدث", "تقع", "يقع", "يتم", "تتم", "يسفر", "تسفر",
+                            "يصدر", "تصدر", "يرد", "ترد"))
 _BETWEEN = frozenset(("بين", "between"))
 _PASSIVE = ("تعرض", "تعرضت", "تعرضوا", "استهدفت", "was", "were")
 
@@ -251,9 +253,7 @@ class _Doc:
         for hit in actor_hits:
             if hit.actor.strength != "anaphor" and hit.actor.actor_type != "Civilians":
                 state.actor_history.append(hit.actor)
-        for place in sentence_places:
-            if not place.origin:
-                state.place_history.append(place)
+        state.place_history.extend(sentence_places)
         return events
 
     def _resolve_actors(self, lo: int, hi: int, state: _DocState) -> list[_ActorHit]:
@@ -355,6 +355,9 @@ class _Doc:
                     return True
             elif kind in ("intent", "negation") and c.nend <= m.nstart:
                 limit = 3 if kind == "intent" else 2
+                following = self.words.next_words(c.nend, 1)
+                if kind == "negation" and following and following[0][2] in _WITNESS_VERBS and c_start <= c.nstart:
+                    return True  # "لم تشهد المدينة أي اشتباكات": the whole clause is negated
                 if self.words.distance(c.nend, m.nstart) <= limit:
                     return True
             elif kind == "trend":
@@ -407,7 +410,7 @@ class _Doc:
         draft.location, draft.place_source = self.finder.choose(draft, places, state, self)
         draft.date = self._date(draft, bounds, lo, hi)
         blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in self.dates]
-        blocked += [(h.nstart, h.nend) for h in actor_hits]
+        blocked += [(h.nstart, h.nend) for h in actor_hits if h.actor.actor_type != "Civilians"]
         if draft.event_type in VIOLENT_TYPES:
             draft.casualties = count_casualties(self.norm, self.words, draft.lo, draft.hi, self.mentions, blocked)
         definite = all(t.mention.definite for t in draft.triggers)

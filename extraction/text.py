@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[.!?؟؛]+[\"'”»“)\]]*(?=\s|$)|\n+")
@@ -78,6 +78,7 @@ class Words:
         found = list(_WORD.finditer(norm))
         self.spans = [(m.start(), m.end()) for m in found]
         self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
         self.texts = [m.group(0) for m in found]
 
     def index_at(self, pos: int) -> int:
@@ -85,15 +86,12 @@ class Words:
         return max(bisect_right(self.starts, pos) - 1, 0)
 
     def distance(self, a_end: int, b_start: int) -> int:
-        """Number of words strictly between offset `a_end` and offset `b_start`."""
+        """Number of whole words lying between offset `a_end` and offset `b_start`."""
         if b_start <= a_end:
             return 0
-        return max(self.index_at(b_start - 1) - self.index_at(a_end) + (0 if self._inside(a_end) else 1) - 1, 0)
-
-    def _inside(self, pos: int) -> bool:
-        """True when `pos` is at or inside a word start."""
-        i = bisect_right(self.starts, pos) - 1
-        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+        first = bisect_left(self.starts, a_end)
+        last = bisect_right(self.ends, b_start)
+        return max(last - first, 0)
 
     def next_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
         """Up to `count` words that start at or after `pos`."""

@@ -45,7 +45,7 @@ def fts_extension_path() -> Path:
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     """Load the fts extension from the installed wheel, never from the internet."""
-    con.execute(f"LOAD '{fts_extension_path().as_posix()}'")
+    con.execute("LOAD '" + fts_extension_path().as_posix().replace("'", "''") + "'")
 
 
 def _holder_file(db_path: Path) -> Path:

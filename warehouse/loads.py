@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -34,7 +35,8 @@ from warehouse.rows import (
 # Fetch outcomes that will not change on a later try: the URL is not fetched again.
 PERMANENT_REASONS = frozenset({
     "http_400", "http_401", "http_404", "http_410", "http_451", "empty", "binary", "not_html", "too_large",
-    "robots", "private_address", "redirect_loop", "not_article", "no_text", "bad_url", "unsupported_scheme",
+    "robots", "private_address", "redirect_loop", "bad_url", "decode_error", "no_article_text", "other_language",
+    "too_complex",
 })
 # Fetch outcomes worth another try on the next run.
 TRANSIENT_REASONS = frozenset({
@@ -52,7 +54,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed rollback (say, the disk is full or the database was invalidated) must not hide the first error.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
 

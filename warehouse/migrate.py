@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -77,7 +78,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATION
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # keep the migration's own error
+                con.execute("ROLLBACK")
             raise
         log.info("applied migration %03d_%s", migration.version, migration.name)
         applied.append(migration.version)
