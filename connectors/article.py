@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -11,6 +11,7 @@ import lxml.html
 import trafilatura
 from trafilatura.settings import use_config
 
+from connectors.charset import decode_body
 from connectors.discovery.common import parse_date
 from connectors.language import detect_language
 from connectors.models import RawDocument
@@ -103,6 +104,16 @@ def clean_text(text: str, host: str) -> str:
     drop = site_rules(host).drop_lines
     lines = [line for line in normalise_text(text).split("\n") if line not in drop]
     return "\n".join(lines)
+
+
+def html_to_text(body: bytes, url: str) -> tuple[str, date | None]:
+    """Article text and date of a saved HTML file (the `raqib extract` command); empty text when there is none."""
+    text, _ = decode_body(body)
+    doc = RawDocument("file", url, url, text, "text/html", datetime.now(UTC))
+    result = to_article(doc)
+    if isinstance(result, Rejection):
+        return "", None
+    return result.text, result.published
 
 
 def to_article(raw: RawDocument) -> Article | Rejection:

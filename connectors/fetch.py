@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -95,6 +97,39 @@ def looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--", b"<article", b"<p"))
 
 
+class DiscoveryMemory:
+    """What discovery learnt about each URL (hints, API-delivered bodies), kept process-wide for fetch_documents.
+
+    The flow may discover with one Fetcher and fetch with another (one per batch, in another thread): this
+    shared, bounded, thread-safe memory lets fetch_documents still use the WordPress API's content and the
+    feed's title and date when it is handed plain URL strings.
+    """
+
+    def __init__(self, max_items: int = 20_000) -> None:
+        """Keep at most `max_items` items, forgetting the oldest first."""
+        self.max_items = max_items
+        self._items: OrderedDict[tuple[str, str], DiscoveredItem] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, source: str, items: Sequence[DiscoveredItem]) -> None:
+        """Store the items of one source's discovery."""
+        with self._lock:
+            for item in items:
+                key = (source, item.url)
+                self._items[key] = item
+                self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
+
+    def recall(self, source: str, url: str) -> DiscoveredItem | None:
+        """Return what discovery found for a canonical URL of a source, if anything."""
+        with self._lock:
+            return self._items.get((source, url))
+
+
+DISCOVERED = DiscoveryMemory()
+
+
 class Fetcher:
     """Async context manager holding one HTTP client, the robots.txt cache and the rate limiter for a run."""
 
@@ -111,7 +146,6 @@ class Fetcher:
         self.backend = GuardedBackend(
             settings.allow_private_addresses, inner=network_backend, resolver=resolver or system_resolve
         )
-        self.prefetched: dict[str, DiscoveredItem] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._client: httpx.AsyncClient | None = None
@@ -149,10 +183,9 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
-    def remember(self, items: Sequence[DiscoveredItem]) -> None:
-        """Keep discovery hints (and bodies delivered by an API) for `fetch_documents`."""
-        for item in items:
-            self.prefetched[item.url] = item
+    def remember(self, source: str, items: Sequence[DiscoveredItem]) -> None:
+        """Keep discovery hints (and bodies delivered by an API) for `fetch_documents`, in this process."""
+        DISCOVERED.remember(source, items)
 
     # ---- one GET, politely -------------------------------------------------------------------------------
 
@@ -309,7 +342,7 @@ class Fetcher:
         for entry in urls:
             item = entry if isinstance(entry, DiscoveredItem) else DiscoveredItem(str(entry))
             key = canonicalise_url(item.url)
-            known = self.prefetched.get(key)
+            known = DISCOVERED.recall(source.name, key)
             if known is not None and isinstance(entry, str):
                 item = known
             items.setdefault(key, item)

@@ -192,5 +192,6 @@ def install_failure_alert(block: Any, tag: str = "raqib") -> Any:
 
     block_document_id = block.save(ALERT_BLOCK_NAME, overwrite=True)
     with contextlib.suppress(ValueError):  # ValueError: first installation, nothing to replace
-        Automation.read(name=ALERT_NAME).delete()
+        existing: Any = Automation.read(name=ALERT_NAME)  # synchronous here: no event loop is running
+        existing.delete()
     return failure_alert(block_document_id, tag).create().id

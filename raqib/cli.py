@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -265,6 +266,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `raqib` console script."""
     args = build_parser().parse_args(argv)
+    # a research crawler on a closed network: no usage reports from the local Prefect server
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         return COMMANDS[args.command](args)
     except SettingsError as exc:

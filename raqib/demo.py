@@ -13,9 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 BASE_TOKEN = b"__BASE_URL__"
 DEFAULT_SITE = Path(__file__).resolve().parent.parent / "demo" / "site"
-EXAMPLE_QUERY = """SELECT event_date, event_type, actor1, actor2, location, fatalities
+EXAMPLE_QUERY = """-- the deadliest violent events, one row per event, ACLED-style columns
+SELECT event_date, sub_event_type, actor1, actor2, location, admin2, fatalities
 FROM v_events
-WHERE event_type IN ('armed_clash', 'attack', 'explosion', 'airstrike', 'shelling')
+WHERE event_type IN ('Battles', 'Explosions/Remote violence', 'Violence against civilians')
 ORDER BY fatalities DESC NULLS LAST, event_date
 LIMIT 8"""
 
@@ -31,7 +32,7 @@ class DemoSiteHandler(http.server.BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         target = (self.site_root / path.lstrip("/")).resolve()
         if target.is_dir():
-            target = target / "index.html"
+            target = next((target / n for n in ("index.html", "index.xml") if (target / n).is_file()), target)
         if not target.is_relative_to(self.site_root) or not target.is_file():
             self.send_error(404)
             return

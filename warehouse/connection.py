@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import socket
@@ -18,7 +19,7 @@ import duckdb
 
 from warehouse.migrate import apply_migrations
 
-_FTS_PACKAGE_DIR = "duckdb_extension_fts"
+log = logging.getLogger(__name__)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _open_writers: dict[str, weakref.ref[duckdb.DuckDBPyConnection]] = {}
 _open_writers_guard = threading.Lock()
@@ -160,7 +161,11 @@ def connect_reader(
         raise WarehouseError(f"no warehouse at {path}: run `raqib run` (or `raqib demo`) first to create it")
     con = _connect(path, read_only=True, wait_seconds=wait_seconds)
     try:
-        load_fts(con)
+        try:
+            load_fts(con)
+        except (WarehouseError, duckdb.Error) as exc:
+            # Reading tables must keep working without it; only search(q) needs the extension.
+            log.warning("full-text search unavailable: %s", exc)
         if sandbox:
             # No ATTACH, COPY TO, file readers or extension loading, and no way to switch them back on.
             con.execute("SET enable_external_access = false")

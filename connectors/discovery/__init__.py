@@ -40,5 +40,5 @@ async def discover(source: Source, fetcher: Fetcher, state: SourceState) -> Disc
     # URLs that failed in earlier runs come back until they succeed or are given up (SourceState.settle).
     retries = [DiscoveredItem(url) for url in sorted(state.retry)]
     items = finalise([*found.items, *retries], state.known_urls, fetcher.settings.max_items_per_source)
-    fetcher.remember(items)
+    fetcher.remember(source.name, items)
     return Discovery(items, found.records, found.state)

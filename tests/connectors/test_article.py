@@ -9,7 +9,7 @@ from pathlib import Path
 import trafilatura
 from articles import ENGLISH, HAJIN, MAYADIN, TURKISH, page_html
 
-from connectors.article import Article, Rejection, to_article
+from connectors.article import Article, Rejection, html_to_text, to_article
 from connectors.language import detect_language
 from connectors.models import RawDocument
 from raqib.textnorm import content_hash
@@ -114,3 +114,10 @@ def test_overhead_beyond_trafilatura_is_small() -> None:
     ours = time.perf_counter() - started
     print(f"trafilatura {bare / len(pages) * 1000:.1f} ms/page, to_article {ours / len(pages) * 1000:.1f} ms/page")
     assert ours < bare * 1.5 + 0.05
+
+
+def test_html_to_text_for_saved_files() -> None:
+    """A saved windows-1256 page gives its text and date; a page without an article gives empty text."""
+    text, published = html_to_text(page_html(HAJIN, "windows-1256").encode("cp1256"), "file:///saved/hajin.html")
+    assert text.split("\n")[-3:] == list(HAJIN.paragraphs) and published == date(2024, 3, 6)
+    assert html_to_text(b"<html><body><p>x</p></body></html>", "file:///x.html") == ("", None)

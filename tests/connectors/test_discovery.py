@@ -140,14 +140,16 @@ def test_wordpress_api_two_pages(test_site: TestSite, make_settings: Callable[..
     settings = make_settings()
     source = Source("wp", "wordpress", test_site.base_url + "/", options={"per_page": 3})
 
-    async def go() -> tuple[Discovery, list[RawDocument]]:
+    # As the ingest flow does: discovery with one fetcher, then plain URLs to another one (another batch task).
+    found = run_discover(settings, source)
+
+    async def fetch() -> list[RawDocument]:
         async with Fetcher(settings) as fetcher:
-            found = await discover(source, fetcher, SourceState())
             docs, records = await fetcher.fetch_documents(source, [i.url for i in found.items])
             assert all(r.ok for r in records)
-            return found, docs
+            return docs
 
-    found, docs = asyncio.run(go())
+    docs = asyncio.run(fetch())
     assert [r.reason for r in found.records] == ["ok", "ok"]
     assert len(found.items) == 5 and all(i.html for i in found.items)
     assert found.state.cursor == f"{KISHMA.date}T06:00:00"

@@ -13,9 +13,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +133,8 @@ def run_deployment(api: str, deployment_id: str, parameters: dict[str, Any] | No
     return str(response.json()["id"])
 
 
-def wait_for_final_state(api: str, flow_run_id: str, log: Path, timeout: float = 60) -> str:
-    """Poll a flow run until it ends; return its state type, with its logs in the failure message."""
+def wait_for_final_state(api: str, flow_run_id: str, timeout: float = 60) -> str:
+    """Poll a flow run until it ends (or the time is up); return its state type."""
     deadline = time.monotonic() + timeout
     state = "UNKNOWN"
     while time.monotonic() < deadline:
@@ -140,12 +142,20 @@ def wait_for_final_state(api: str, flow_run_id: str, log: Path, timeout: float =
         if state in FINAL_STATES:
             break
         time.sleep(0.5)
-    if state != "COMPLETED":
-        found = httpx.post(f"{api}/logs/filter", timeout=5,
-                           json={"logs": {"flow_run_id": {"any_": [flow_run_id]}}, "limit": 50}).json()
-        messages = "\n".join(entry["message"][:2000] for entry in found)
-        raise AssertionError(f"flow run {flow_run_id} ended {state}:\n{messages}\n--- process log:\n{tail(log)}")
-    return state
+    return str(state)
+
+
+def run_logs(api: str, flow_run_id: str, log: Path) -> str:
+    """A flow run's logs from the server and the end of the serving process's log, for failure messages."""
+    found = httpx.post(f"{api}/logs/filter", timeout=5,
+                       json={"logs": {"flow_run_id": {"any_": [flow_run_id]}}, "limit": 50}).json()
+    return "\n".join(entry["message"][:2000] for entry in found) + f"\n--- process log:\n{tail(log)}"
+
+
+def assert_completes(api: str, flow_run_id: str, log: Path) -> None:
+    """Wait for a flow run and fail the test, with its logs, unless it ends COMPLETED."""
+    state = wait_for_final_state(api, flow_run_id)
+    assert state == "COMPLETED", f"flow run {flow_run_id} ended {state}:\n{run_logs(api, flow_run_id, log)}"
 
 
 def warehouse_run(db: Path, flow_run_id: str) -> tuple[Any, ...] | None:
@@ -174,7 +184,7 @@ def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tup
         assert deployment["parameters"]["sources_file"] == str(sources)
         wait_for_deployment(server.api, "raqib-reextract/reextract", serve, log)
         flow_run_id = run_deployment(server.api, deployment["id"])
-        assert wait_for_final_state(server.api, flow_run_id, log) == "COMPLETED"
+        assert_completes(server.api, flow_run_id, log)
     finally:
         stop(serve)
     assert warehouse_run(db, flow_run_id) == ("completed", len(REPORTS))
@@ -201,10 +211,72 @@ def test_prefect_deploy_and_a_process_worker_run_both_deployments(server: Server
     worker = start([PREFECT, "worker", "start", "--pool", "raqib-process", "--type", "process"], env, log, tmp_path)
     try:
         ingest_run = run_deployment(server.api, daily["id"], {"sources_file": str(sources), "db": str(db)})
-        assert wait_for_final_state(server.api, ingest_run, log) == "COMPLETED"
+        assert_completes(server.api, ingest_run, log)
         assert warehouse_run(db, ingest_run) == ("completed", len(REPORTS))
         reextract_run = run_deployment(server.api, reextract["id"], {"db": str(db), "everything": True})
-        assert wait_for_final_state(server.api, reextract_run, log) == "COMPLETED"
+        assert_completes(server.api, reextract_run, log)
     finally:
         stop(worker)
     assert warehouse_run(db, reextract_run) == ("completed", len(REPORTS))
+
+
+class _HookHandler(BaseHTTPRequestHandler):
+    """Keeps the body of every POST, like a chat webhook would."""
+
+    received: list[str]
+
+    def do_POST(self) -> None:
+        """Store the body and answer 200."""
+        length = int(self.headers.get("Content-Length", 0))
+        self.received.append(self.rfile.read(length).decode("utf-8", errors="replace"))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        """Stay quiet."""
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[str]]]:
+    """A webhook receiver on 127.0.0.1: its URL and the bodies it received."""
+    received: list[str] = []
+    handler = type("Hook", (_HookHandler,), {"received": received})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/hook", received
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_failed_run_sends_the_failure_alert(server: Server, site_sources: tuple[Path, Path], tmp_path: Path,
+                                             webhook: tuple[str, list[str]]) -> None:
+    url, received = webhook
+    sources, db = site_sources
+    install = (
+        "from prefect.blocks.notifications import CustomWebhookNotificationBlock\n"
+        "from flows.deployments import install_failure_alert\n"
+        f"install_failure_alert(CustomWebhookNotificationBlock(name='test hook', url={url!r}, "
+        "allow_private_urls=True, json_data={'text': '{{subject}}: {{body}}'}))\n")
+    for _ in range(2):  # installing twice replaces the automation instead of doubling the alerts
+        done = subprocess.run([sys.executable, "-c", install], env=server.env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+    log = tmp_path / "serve.log"
+    serve = start([sys.executable, "-m", "raqib.cli", "serve", "--sources", str(sources), "--db", str(db)],
+                  {**server.env, "PREFECT_RUNNER_POLL_FREQUENCY": "1"}, log, tmp_path)
+    try:
+        deployment = wait_for_deployment(server.api, "raqib-ingest/daily", serve, log)
+        failing = run_deployment(server.api, deployment["id"], {"sources_file": str(tmp_path / "missing.toml")})
+        state = wait_for_final_state(server.api, failing)
+        assert state == "FAILED", f"ended {state}:\n{run_logs(server.api, failing, log)}"
+        deadline = time.monotonic() + 30
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        stop(serve)
+    time.sleep(2)  # a second alert for the same failure would arrive within this
+    assert len(received) == 1, received
+    assert "raqib-ingest" in received[0] and "Failed" in received[0] and failing in received[0]
