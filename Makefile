@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint audit bench eval clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(VENV)/.test-installed
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+# Known vulnerabilities in the pinned dependencies fail this; a package the audit service cannot look up is reported, not failed.
+audit: $(VENV)/.test-installed
+	$(VENV)/bin/pip-audit -r constraints.txt --no-deps --progress-spinner off
 
 eval: $(VENV)/.installed
 	$(PY) -m extraction.evaluate

@@ -76,6 +76,8 @@ class _Draft:
     anaphoric: bool = False
     quoted: bool = False
     pair_only: bool = False
+    own_place: bool = False
+    attached: set[int] = field(default_factory=set)
     sentence_lo: int = 0
     sentence_hi: int = 0
     remention: bool = False
@@ -88,6 +90,7 @@ class _DocState:
     actor_history: list[Actor] = field(default_factory=list)
     last_event_place: EventLocation | None = None
     place_history: list[PlaceHit] = field(default_factory=list)
+    event_places: list[EventLocation] = field(default_factory=list)
 
 
 class Extractor:
@@ -187,6 +190,8 @@ class _Doc:
         self.published = published
         self.lang = lang
         self.finder: PlaceFinder | None = None
+        self.last_pair: tuple[Actor, Actor] | None = None
+        self.dropped_definite: list[int] = []
 
     # ---- helpers over normalised offsets -------------------------------------------------------------------
     def _in(self, lo: int, hi: int, kind: str | None = None, category: str | None = None) -> list[Mention]:
@@ -250,6 +255,7 @@ class _Doc:
                 events.append(event)
             if draft.location is not None:
                 state.last_event_place = draft.location
+                state.event_places.append(draft.location)
         for hit in actor_hits:
             if hit.actor.strength != "anaphor" and hit.actor.actor_type != "Civilians":
                 state.actor_history.append(hit.actor)
@@ -276,6 +282,9 @@ class _Doc:
                 militias = [h for h in named if h.actor_type in ("Political Militias", "External/Other Forces")]
                 if militias:
                     hits.append(_ActorHit(m.nstart, m.nend, militias[-1]))
+            elif actor.id == "pair_anaphor" and self.last_pair is not None:
+                for h in self.last_pair:
+                    hits.append(_ActorHit(m.nstart, m.nend, h, via_pair=True))
             elif actor.id == "pair_anaphor":
                 pair: list[Actor] = []
                 for h in reversed(named):
@@ -312,10 +321,19 @@ class _Doc:
             out.append(_Trig(m, trig))
         specific = [t for t in out if t.trigger.form not in ("casualty", "generic")
                     and t.trigger.event_type in VIOLENT_TYPES and t.trigger.event_type != "abduction"]
+        chains = [self._chain_start(t.pos, lo) for t in out]
+        specific_chains = {self._chain_start(t.pos, lo) for t in specific}
         if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
-            out = [t for t in out if t.trigger.form not in ("casualty", "generic")]
+            out = [t for t, c in zip(out, chains, strict=True)
+                   if t.trigger.form != "casualty" and not (t.trigger.form == "generic" and c in specific_chains)]
         elif any(t.trigger.form != "casualty" for t in out):
             out = [t for t in out if t.trigger.form != "casualty"]
+        fresh = {_family(t.trigger.event_type) for t in out if not t.mention.definite}
+        if any(not t.mention.definite for t in out):  # "وفي رد على القصف، استهدفت ...": القصف only points back
+            out = [t for t in out if not (t.mention.definite and _family(t.trigger.event_type) in fresh)]
+        kept = {id(t.mention) for t in out}
+        self.dropped_definite = [m.nstart for m in self._in(lo, hi, category="trigger")
+                                 if m.definite and id(m) not in kept and m.entry.kind in VIOLENT_TYPES]
         definite_violent = [m.nstart for m in self._in(lo, hi, category="trigger") if m.definite
                             and m.entry.kind in VIOLENT_TYPES]
         out = [t for t in out if t.trigger.event_type in VIOLENT_TYPES or not any(
@@ -400,8 +418,12 @@ class _Doc:
             if sentence_actors:
                 span_actors = span_actors + sentence_actors
         strong = [h for h in span_actors if h.actor.strength == "strong"]
-        if strong:
-            span_actors = strong
+        if strong:  # a country word right after the trigger names the agent ("مسيّرة تركية")
+            attached = [h for h in span_actors if h.actor.strength == "weak" and any(
+                0 <= h.nstart - t.mention.nend <= 2 or self.words.distance(t.mention.nend, h.nstart) <= 1
+                for t in draft.triggers)]
+            span_actors = sorted(strong + attached, key=lambda h: h.nstart)
+            draft.attached = {id(h) for h in attached}
         if draft.event_type in ONE_SIDED:
             span_actors = self._one_sided_actors(draft, span_actors, actor_hits)
         draft.actors = self._roles(draft, span_actors)
@@ -416,19 +438,33 @@ class _Doc:
         definite = all(t.mention.definite for t in draft.triggers)
         own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
         draft.anaphoric = definite and draft.place_source != "span" and not own_date
-        draft.remention = definite and not own_date
+        c_start = self._clause(first.pos, bounds, lo, hi)[0]
+        subject_definite = any(c_start <= p < first.pos for p in self.dropped_definite)  # "المسيّرة أطلقت صاروخين"
+        draft.remention = (definite or subject_definite) and not own_date
+        chain_end = min((m.nstart for m in self._in(first.pos, hi, kind="reset", category="cue")), default=hi)
+        chain_lo = self._chain_start(first.pos, lo)
+        draft.own_place = any(max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2
+                              for p in places)
         draft.quoted = any(a <= first.pos < b for a, b in self.quotes)
 
     def _one_sided_actors(self, draft: _Draft, hits: list[_ActorHit], sentence_hits: list[_ActorHit]
                           ) -> list[_ActorHit]:
         """Actors of a one-sided act: not those named after مع/ضد (the other party); defectors' group first."""
         kept = []
+        trig = draft.triggers[0].pos
         for h in hits:
             before = self._word_before(h.nstart, 3)
             if any(w in ("مع", "ضد", "with", "against") for w in before):
                 continue
+            if h.via_pair and h.nstart > trig and before and before[0] in ("من", "from", "of"):
+                h = _ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
             kept.append(h)
-        trig = draft.triggers[0].pos
+        if draft.event_type in ("arrest", "abduction") and not any(
+                h.nstart < trig or not self._word_before(h.nstart, 1)[:1] == ["من"] for h in kept):
+            earlier = [h for h in sentence_hits if h.nstart < trig and h.actor.strength == "strong"
+                       and h.actor.actor_type != "Civilians"]
+            if earlier:
+                kept.insert(0, earlier[-1])
         if draft.event_type == "defection" and not any(h.nstart < trig for h in kept):
             earlier = [h for h in sentence_hits if h.nstart < draft.lo and h.actor.strength == "strong"]
             if earlier:
@@ -456,6 +492,7 @@ class _Doc:
                 if h.actor not in distinct:
                     distinct.append(h.actor)
             if len(distinct) >= 2:
+                self.last_pair = (distinct[0], distinct[1])
                 ordered = [(distinct[0], "actor1"), (distinct[1], "actor2")]
                 ordered += [(a, "associated") for a in distinct[2:]]
                 others = [h.actor for h in hits if h.actor not in distinct]
@@ -468,6 +505,8 @@ class _Doc:
                 role = "actor1" if not ordered else "actor2"
                 if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
                     role = "associated"
+            elif id(h) in draft.attached:
+                role = "actor1"
             elif h.actor.actor_type == "Civilians" or self._victim_of_casualty(h):
                 role = "actor2"
             elif any(w in _AGENT_MARKERS for w in before):
@@ -552,8 +591,17 @@ class _Doc:
         event.anaphoric = draft.anaphoric
         event.generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
         event.own_date = d is not None and draft.lo <= d.nstart < draft.hi
+        event.own_place = draft.own_place
         event.remention = draft.remention
         return event
+
+
+def _family(event_type: str) -> str:
+    """The family an event type belongs to for grouping (fighting, remote violence, or the type itself)."""
+    for family in FAMILIES:
+        if event_type in family:
+            return min(family)
+    return event_type
 
 
 def _dedupe(pairs: list[tuple[Actor, str]]) -> list[EventActor]:
@@ -612,8 +660,8 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
     if b.remention and same_place:
         return True  # "المعارك" again at the same place: the same fighting, whoever the sentence names
-    if b.remention and b.event_type in ONE_SIDED and _actors_compatible(a, b, lexicon):
-        return True  # "وصول التعزيزات": the reinforcements told above, wherever this sentence points
+    if b.remention and not b.own_date and _actors_compatible(a, b, lexicon):
+        return True  # "وصول التعزيزات", "the fighting began": told above, wherever this sentence points
     if not _actors_compatible(a, b, lexicon):
         return False
     if b.anaphoric:
@@ -627,6 +675,9 @@ def _continues(previous: Event | None, event: Event) -> bool:
     """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
     if previous is None or event.own_date or event.fatalities:
         return False
+    if event.own_place and not event.remention and (
+            previous.location is None or event.location is None or previous.location.key() != event.location.key()):
+        return False  # a new place told with an indefinite noun is a new event
     if any(a.actor_type != "Civilians" for a in event.actors):
         return False
     if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
@@ -699,8 +750,9 @@ def _absorb(target: Event, other: Event) -> None:
         target.date_text, target.date_start, target.date_end = other.date_text, other.date_start, other.date_end
         target.date_precision = other.date_precision
         target.merge_dates = other.merge_dates
-    if target.location is None and other.location is not None:
-        target.location = other.location
+    if other.location is not None and (target.location is None or (
+            target.location.penalty >= 2 and other.location.penalty < 2)):
+        target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)
 
 

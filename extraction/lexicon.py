@@ -105,13 +105,15 @@ class Lexicon:
                         continue
                 elif prefix:
                     continue
+                elif norm[max(word_start - 4, 0):word_start] == "the ":
+                    prefix = "the"
                 end_src = offsets[nend - 1] + 1
                 if entry.open_end:  # the mention covers the rest of the word
                     stop = nend
                     while stop < len(norm) and norm[stop].isalnum():
                         stop += 1
                     end_src = offsets[stop - 1] + 1
-                definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال")
+                definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال") or prefix == "the"
                 found.append(Mention(nstart, nend, offsets[word_start], end_src, entry, definite))
         return norm, offsets, found
 

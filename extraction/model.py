@@ -54,6 +54,7 @@ class EventLocation:
     geo_precision: int = 1
     place_id: str | None = None
     kind: str | None = None
+    penalty: int = 0  # how loosely the text ties the event to this place (near, between, direction)
 
     def key(self) -> str:
         """Identity used when merging mentions of one event."""
@@ -95,6 +96,7 @@ class Event:
     remention: bool = field(default=False, repr=False)  # definite trigger without its own date
     generic: bool = field(default=False, repr=False)  # only a generic word (هجوم، استهداف) or a death word
     own_date: bool = field(default=False, repr=False)  # the date phrase is in the event's own clauses
+    own_place: bool = field(default=False, repr=False)  # the place is named in the event's own clauses
 
     @property
     def acled(self) -> tuple[str, str]:

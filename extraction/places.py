@@ -45,6 +45,7 @@ _ANAPHORS = {"المدينه": ("city", "town"), "البلده": ("town", "villa
              "المنطقه": (), "المكان": (), "الحي": ("neighbourhood",), "المحافظه": ("governorate",),
              "the city": ("city", "town"), "the town": ("town", "village"), "the village": ("village",),
              "the area": ()}
+_SAME_RE = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _ANAPHOR_RE = re.compile(r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(المدينه|البلده|القريه|المنطقه|المكان|الحي|المحافظه|"
                          r"the city|the town|the village|the area)(?!\w)")
 
@@ -76,10 +77,12 @@ class PlaceHit:
         if self.near and precision == 1:
             precision = 2
         if self.place is None:
-            return EventLocation(name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind)
+            return EventLocation(name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind,
+                                 penalty=self.penalty)
         p = self.place
         return EventLocation(name=p.name, name_ar=p.name_ar, admin1=p.admin1, admin2=p.admin2, admin3=p.admin3,
-                             pcode=p.pcode, lat=p.lat, lon=p.lon, geo_precision=precision, place_id=p.id, kind=p.kind)
+                             pcode=p.pcode, lat=p.lat, lon=p.lon, geo_precision=precision, place_id=p.id, kind=p.kind,
+                             penalty=self.penalty)
 
 
 def _load() -> Gazetteer | None:
@@ -124,7 +127,9 @@ class PlaceFinder:
         for m in _CUE_PLACE.finditer(norm):
             cue_word, first, second = m.group(1), m.group(2), m.group(3)
             name_start = m.start(2)
-            if first in _NOT_NAMES or len(first) < 3 or first.isdigit() or (len(first) == 4 and first[0] in "تي"):
+            short_head = first in _COMPOUND_HEADS and bool(second)
+            if first in _NOT_NAMES or (len(first) < 3 and not short_head) or first.isdigit() or (
+                    len(first) == 4 and first[0] in "تي"):
                 continue
             if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < m.end()) for h in hits):
                 continue
@@ -148,7 +153,8 @@ class PlaceFinder:
             h.destination = any(w in ("الي", "to") for w in before[:3])
             if any(w in _DIRECTION_WORDS for w in before[:2]):
                 h.penalty = 3  # "جنوب دير الزور": somewhere relative to the place, not at it
-            elif h.origin or h.example or any(w in ("بين", "between") for w in before[:3]):
+            elif h.origin or h.example or any(w in ("بين", "between") for w in before[:3]) or (
+                    h.destination and any(w.startswith(("نقل", "اسعاف", "مشفي", "مستشفي")) for w in before[:4])):
                 h.penalty = 2
             elif h.near:
                 h.penalty = 1
@@ -189,6 +195,11 @@ class PlaceFinder:
         if m is None:
             return None
         kinds = _ANAPHORS[m.group(1)]
+        if _SAME_RE.match(span_text, m.end()) and state.event_places:
+            counts = Counter(loc.key() for loc in state.event_places)
+            best = max(state.event_places, key=lambda loc: counts[loc.key()])
+            if not kinds or best.kind in kinds:
+                return best  # type: ignore[no-any-return]  # "البلدة ذاتها": the town the article is about
         if not kinds:
             if state.last_event_place is not None:
                 return state.last_event_place  # type: ignore[no-any-return]
@@ -251,4 +262,4 @@ def _pick_candidate(candidates: tuple[Place, ...], cue: str | None, votes: Count
 
 def _best(hits: list[PlaceHit], trig: int) -> PlaceHit:
     """Most specific place; non-origin before origin; nearest to the trigger on ties."""
-    return min(hits, key=lambda h: (h.penalty, h.rank, abs(h.nstart - trig)))
+    return min(hits, key=lambda h: (h.penalty >= 2, h.rank, h.penalty, abs(h.nstart - trig)))

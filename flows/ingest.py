@@ -15,6 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+import report
 import warehouse
 from connectors import Discovery, FetchRecord, RawDocument, SourceState
 from raqib import archive, pipeline
@@ -137,9 +138,12 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
                   for key in ("discovered", "fetched", "articles_new", "duplicates", "events", "failures")}
         counts["sources"] = len(rows)
         warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC))
+        report_md = report.summary_markdown(con) if status == "completed" else ""
         con.close()
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(rows),
                              description="raqib ingestion: per-source counts and failures")
+    create_markdown_artifact(key="events-report", markdown=report_md,
+                             description="raqib: the warehouse in short (events, deadliest incidents)")
     reasons: Counter[str] = Counter()
     for r in rows:
         reasons.update(r.get("failure_reasons", {}))

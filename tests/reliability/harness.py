@@ -1,0 +1,182 @@
+"""Helpers for the whole-pipeline tests: `raqib` as a real subprocess, a site of generated pages, warehouse snapshots."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from corpus import Report, page_html, report, rss_feed
+from testsite import Static, TestSite, _Handler
+
+REPO = Path(__file__).resolve().parents[2]
+RAQIB = [sys.executable, "-m", "raqib.cli"]
+ARCHIVE_FILE = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
+# Columns that name the run or the moment of a fetch differ between two runs by design; the rest must match.
+COMPARED = {
+    "articles": "content_hash, url, final_url, source, title, published, language, text, extractor_version",
+    "article_urls": "url, content_hash, source",
+    "events": "* EXCLUDE (run_id)",
+    "event_actors": "* EXCLUDE (run_id)",
+    "actors": "* EXCLUDE (run_id)",
+    "locations": "* EXCLUDE (run_id)",
+    "article_search": "*",
+    "incidents": "* EXCLUDE (refreshed_at)",
+    "incident_reports": "*",
+}
+
+
+@dataclass
+class Delayed:
+    """Answer like `then`, but only after `seconds` (a slow feed, to catch a run during discovery)."""
+
+    seconds: float
+    then: Static
+
+    def respond(self, handler: _Handler, site: TestSite) -> None:
+        """Wait, then answer."""
+        site._stopping.wait(self.seconds)
+        self.then.respond(handler, site)
+
+
+def serve_reports(site: TestSite, numbers: range, duplicates: dict[str, int] | None = None,
+                  feed_delay: float = 0.0) -> list[Report]:
+    """Serve one page per report number and an RSS feed of them all at /feed.xml; return the reports.
+
+    `duplicates` maps an extra path to a report number: the same page again under a second address.
+    """
+    reports = [report(n) for n in numbers]
+    items = [(r.path, r.title) for r in reports]
+    for item in reports:
+        site.add(item.path, Static(page_html(item)))
+    for path, number in (duplicates or {}).items():
+        site.add(path, Static(page_html(report(number))))
+        items.append((path, report(number).title))
+    feed = Static(rss_feed(site.base_url, items), content_type="application/rss+xml; charset=utf-8")
+    site.add("/feed.xml", Delayed(feed_delay, feed) if feed_delay else feed)
+    site.add("/robots.txt", Static("User-agent: *\nAllow: /\n", content_type="text/plain"))
+    return reports
+
+
+def write_sources(path: Path, sources: list[tuple[str, str, str]], **settings: Any) -> Path:
+    """Write a sources TOML file: (name, kind, url) triples and `[settings]` values for a site on 127.0.0.1."""
+    values: dict[str, Any] = {"allow_private_addresses": True, "rate_limit_per_host": 50.0, "connect_timeout": 2.0,
+                              "read_timeout": 2.0, "total_timeout": 4.0, "max_retries": 1, "backoff_base": 0.05,
+                              "concurrency": 4, "batch_size": 10}
+    values.update(settings)
+    lines = ["[settings]"]
+    for key, value in values.items():
+        lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else repr(value)}")
+    for name, kind, url in sources:
+        lines += ["", "[[sources]]", f'name = "{name}"', f'kind = "{kind}"', f'url = "{url}"']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def raqib_env(prefect_home: Path) -> dict[str, str]:
+    """The environment of a `raqib` subprocess: its own Prefect home, no analytics, no configured server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "RAQIB_"))}
+    env.update({
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PYTHONPATH": str(REPO),
+    })
+    return env
+
+
+def start_raqib(args: list[str], prefect_home: Path) -> subprocess.Popen[str]:
+    """Start `raqib ARGS` in its own process group (so a kill also reaches the Prefect server it starts)."""
+    return subprocess.Popen(RAQIB + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=raqib_env(prefect_home), cwd=REPO, start_new_session=True)
+
+
+def run_raqib(args: list[str], prefect_home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run `raqib ARGS` to its end and return its exit code and output."""
+    proc = start_raqib(args, prefect_home)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        kill_group(proc)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run_args(sources: Path, db: Path, archive: Path) -> list[str]:
+    """The arguments of `raqib run` with JSON output."""
+    return ["run", "--sources", str(sources), "--db", str(db), "--archive", str(archive), "--json"]
+
+
+def kill_group(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the process and every process of its group (the group id is its pid), then reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+    if proc.stdout:
+        proc.stdout.close()
+    if proc.stderr:
+        proc.stderr.close()
+
+
+def wait_until(condition: Callable[[], bool], proc: subprocess.Popen[str], timeout: float = 90) -> bool:
+    """Poll `condition` every few milliseconds; False if the process ended first or time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.005)
+    return False
+
+
+def archive_files(archive: Path) -> dict[str, tuple[int, Path]]:
+    """Map content hash to (number, path) for every archive file; fails on two files of one hash."""
+    found: dict[str, tuple[int, Path]] = {}
+    for path in archive.iterdir() if archive.is_dir() else []:
+        match = ARCHIVE_FILE.match(path.name)
+        assert match, f"unexpected file in the archive: {path.name}"
+        assert match.group(2) not in found, f"two archive files for {match.group(2)}"
+        found[match.group(2)] = (int(match.group(1)), path)
+    return found
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The compared rows of every content table, sorted."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in COMPARED.items()}
+    finally:
+        con.close()
+
+
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one query on a read-only connection."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def assert_archive_agrees(db: Path, archive: Path) -> None:
+    """One archive file per stored article, named by its hash and number, text equal, numbers 0..n-1."""
+    rows = query(db, "SELECT content_hash, text, archive_path FROM articles")
+    files = archive_files(archive)
+    assert set(files) == {r[0] for r in rows}
+    for digest, text, archive_path in rows:
+        number, path = files[digest]
+        assert Path(archive_path).name == path.name
+        assert path.read_text(encoding="utf-8") == text
+    assert sorted(n for n, _ in files.values()) == list(range(len(rows)))
+    assert not [p for p in archive.iterdir() if p.name.startswith(".")], "temp files left in the archive"
