@@ -56,7 +56,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     stats: Stats
     started: str
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         """Answer one GET: a file, a folder's index.html, the stats, or 404."""
         cpu = time.thread_time()
         path = unquote(urlsplit(self.path).path)
@@ -95,7 +95,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         if body:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: object) -> None:
         """No access log: it would cost more than the serving."""
 
 

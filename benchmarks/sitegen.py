@@ -37,7 +37,8 @@ class GeneratedSite:
     root: Path
     pages: list[Path]
     published: list[datetime]
-    sitemap_path: str
+    languages: list[str]
+    sitemap_files: int
     total_bytes: int
 
 
@@ -160,6 +161,7 @@ def generate_site(root: Path, count: int, seed: int = 7) -> GeneratedSite:
     recent: list[site.Article] = []
     pages: list[Path] = []
     entries: list[tuple[str, datetime]] = []
+    languages: list[str] = []
     total_bytes = 0
     for index in range(count):
         base = bases[index % len(bases)]
@@ -174,16 +176,17 @@ def generate_site(root: Path, count: int, seed: int = 7) -> GeneratedSite:
         total_bytes += len(data)
         pages.append(path)
         entries.append((article.path, article.published))
+        languages.append(article.lang)
         recent = [*recent[-15:], article]
     (root / "robots.txt").write_text(site.ROBOTS.replace("sitemap.xml", "sitemap_index.xml"), encoding="utf-8")
+    children: list[tuple[str, datetime]] = []
     if count <= URLS_PER_SITEMAP:
         (root / "sitemap_index.xml").write_text(sitemap_xml(entries), encoding="utf-8")
     else:
-        children = []
         for n, start in enumerate(range(0, count, URLS_PER_SITEMAP), 1):
             part = entries[start:start + URLS_PER_SITEMAP]
             name = f"post-sitemap{n}.xml"
             (root / name).write_text(sitemap_xml(part), encoding="utf-8")
             children.append((name, max(when for _, when in part)))
         (root / "sitemap_index.xml").write_text(sitemap_index_xml(children), encoding="utf-8")
-    return GeneratedSite(root, pages, [when for _, when in entries], "sitemap_index.xml", total_bytes)
+    return GeneratedSite(root, pages, [when for _, when in entries], languages, 1 + len(children), total_bytes)

@@ -10,15 +10,63 @@ from extraction.text import Words
 
 _PLURAL_CUES = frozenset(("قتلي", "جرحي", "اصابات", "شهداء", "ضحايا", "جثث", "اصابه عناصر", "casualties", "deaths"))
 _SINGULAR_CUES = frozenset(("قتيل", "جريح", "قتيلا", "جريحا", "مصاب", "مصابا"))
-_STOP_WORDS = frozenset((
-    "على", "خلال", "جراء", "اثر", "بعد", "عقب", "برصاص", "بقصف", "باستهداف", "اثناء", "حيث", "بينما",
-    "فيما", "منذ", "قبل", "داخل", "وسط", "قرب", "بالقرب", "on", "near", "after", "during", "while", "when",
-))
+_STOP_WORDS = frozenset(
+    (
+        "على",
+        "خلال",
+        "جراء",
+        "اثر",
+        "بعد",
+        "عقب",
+        "برصاص",
+        "بقصف",
+        "باستهداف",
+        "اثناء",
+        "حيث",
+        "بينما",
+        "فيما",
+        "منذ",
+        "قبل",
+        "داخل",
+        "وسط",
+        "قرب",
+        "بالقرب",
+        "on",
+        "near",
+        "after",
+        "during",
+        "while",
+        "when",
+    )
+)
 _PERSON_AFTER_NUMBER = 3
-_FILLERS = frozenset(("ما", "لا", "يقل", "عن", "نحو", "قرابه", "حوالي", "اكثر", "زهاء", "ما يقارب", "at", "least", "about",
-                      "around", "nearly", "some", "over", "more", "than"))
-_ZERO = re.compile(r"(?:دون|بدون|لم ت?ي?سفر عن|لا)\s+(?:ان [يت]سفر عن\s+)?(?:وقوع\s+|تسجيل\s+|سقوط\s+)?(?:اي\s+)?"
-                   r"(?:اصابات|ضحايا|خسائر بشريه|قتلي|اصابه)|no (?:one was|casualties|injuries|deaths)")  # words allowed between a death word and its number
+_FILLERS = frozenset(
+    (
+        "ما",
+        "لا",
+        "يقل",
+        "عن",
+        "نحو",
+        "قرابه",
+        "حوالي",
+        "اكثر",
+        "زهاء",
+        "ما يقارب",
+        "at",
+        "least",
+        "about",
+        "around",
+        "nearly",
+        "some",
+        "over",
+        "more",
+        "than",
+    )
+)
+_ZERO = re.compile(
+    r"(?:دون|بدون|لم ت?ي?سفر عن|لا)\s+(?:ان [يت]سفر عن\s+)?(?:وقوع\s+|تسجيل\s+|سقوط\s+)?(?:اي\s+)?"
+    r"(?:اصابات|ضحايا|خسائر بشريه|قتلي|اصابه)|no (?:one was|casualties|injuries|deaths)"
+)  # words allowed between a death word and its number
 
 
 @dataclass
@@ -51,8 +99,9 @@ class _Token:
     conj: bool  # the word carries the conjunction و ("وعنصرين", "واثنين")
 
 
-def _tokens(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
-            ) -> list[_Token]:
+def _tokens(
+    norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
+) -> list[_Token]:
     """Annotate the words of [lo, hi) with numbers, person nouns and casualty cues."""
     numbers: dict[int, tuple[int, str]] = {}
     cues: dict[int, str] = {}
@@ -134,11 +183,12 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
 
 def _and_between(tokens: list[_Token], a: int, b: int) -> bool:
     """True when a word starting with و lies between token a and token b."""
-    return any(t.conj for t in tokens[a + 1:b + 1])
+    return any(t.conj for t in tokens[a + 1 : b + 1])
 
 
-def count_casualties(norm: str, words: Words, lo: int, hi: int, mentions: list[Mention],
-                     blocked: list[tuple[int, int]]) -> Casualties:
+def count_casualties(
+    norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
+) -> Casualties:
     """Killed and injured stated in the normalised span [lo, hi)."""
     result = Casualties()
     tokens = _tokens(norm, words, lo, hi, mentions, blocked)
@@ -150,15 +200,18 @@ def count_casualties(norm: str, words: Words, lo: int, hi: int, mentions: list[M
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if tok.text.isascii() and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None)) \
-                and after not in ("a", "an"):  # English puts the count first: "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None and t.text not in ("a", "an")]
+        if (
+            tok.text.isascii()
+            and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None))
+            and after not in ("a", "an")
+        ):  # English puts the count first: "Two soldiers were killed"
+            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None and t.text not in ("a", "an")]
             if back:
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:
             count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"
         if count is None and tok.text.isascii():  # "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0):i] if t.number is not None]
+            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None]
             if back:
                 count = back[-1].number
         if count is None and i > 0 and tokens[i - 1].cue == "vague":

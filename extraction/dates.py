@@ -30,16 +30,47 @@ class DatePhrase:
 
 
 _PARTS = {
-    "مطلع": (1, 10), "بدايه": (1, 10), "بداية": (1, 10), "اوايل": (1, 10), "اوائل": (1, 10), "اول": (1, 10),
-    "منتصف": (11, 20), "اواسط": (11, 20), "اواخر": (21, 31), "نهايه": (21, 31), "اخر": (21, 31),
-    "early": (1, 10), "mid": (11, 20), "late": (21, 31), "the beginning of": (1, 10), "the end of": (21, 31),
+    "مطلع": (1, 10),
+    "بدايه": (1, 10),
+    "بداية": (1, 10),
+    "اوايل": (1, 10),
+    "اوائل": (1, 10),
+    "اول": (1, 10),
+    "منتصف": (11, 20),
+    "اواسط": (11, 20),
+    "اواخر": (21, 31),
+    "نهايه": (21, 31),
+    "اخر": (21, 31),
+    "early": (1, 10),
+    "mid": (11, 20),
+    "late": (21, 31),
+    "the beginning of": (1, 10),
+    "the end of": (21, 31),
 }
 _PREVIOUS = ("فايت", "ماضي", "منصرم", "سابق", "last", "previous")
 _TIME_OF_DAY = r"(?:(?:فجر|صباح|ظهر|عصر|مساء|ليل|ليله|منتصف ليل)\s+(?:يوم\s+)?)?"
 _UNITS = {
-    "ساعه": 0, "ساعات": 0, "يوم": 1, "يومين": 2, "ايام": 1, "اسبوع": 7, "اسبوعين": 14, "اسابيع": 7,
-    "شهر": 30, "شهرين": 60, "اشهر": 30, "شهور": 30, "سنه": 365, "عام": 365,
-    "hours": 0, "day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30,
+    "ساعه": 0,
+    "ساعات": 0,
+    "يوم": 1,
+    "يومين": 2,
+    "ايام": 1,
+    "اسبوع": 7,
+    "اسبوعين": 14,
+    "اسابيع": 7,
+    "شهر": 30,
+    "شهرين": 60,
+    "اشهر": 30,
+    "شهور": 30,
+    "سنه": 365,
+    "عام": 365,
+    "hours": 0,
+    "day": 1,
+    "days": 1,
+    "week": 7,
+    "weeks": 7,
+    "month": 30,
+    "months": 30,
 }
 _PLURAL_UNITS = frozenset(("ايام", "اسابيع", "اشهر", "شهور", "days", "weeks", "months"))
 
@@ -99,7 +130,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 Handler = Callable[[re.Match[str], date], tuple[date, date, str, bool] | None]
 
 
-def _patterns() -> list[tuple[re.Pattern[str], Handler]]:
+def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
     """The date patterns and their resolvers, most specific first."""
     months, weekdays, numbers = _calendar()
     month = f"(?P<month>{_alternation(months)})"
@@ -215,49 +246,108 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler]]:
     specs: list[tuple[str, Handler]] = [
         (r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})(?!\d)", numeric),
         (r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)", numeric),
-        (pre + _TIME_OF_DAY + r"(?:(?:يوم|في|بتاريخ)\s+)?(?:ال)?" + num + r"\s+(?:من\s+)?(?:شهر\s+)?"
-         + month + month2 + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+|سنه\s+)?(?P<year>\d{4}))?(?:\s+(?:ال)?" + prev
-         + ")?(?!\\w)", absolute_day),
-        (r"(?<!\w)(?:on\s+)?" + en_month + r"\s+(?P<num>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?(?!\w)",
-         absolute_day),
-        (pre + part + r"\s+(?:شهر\s+)?" + month + month2 + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+)?(?P<year>\d{4}))?"
-         r"(?:\s+(?:ال)?" + prev + ")?(?!\\w)", part_of_named_month),
-        (r"(?<!\w)(?P<part>early|mid|late)[\s-]+" + en_month + r"(?:\s+(?P<year>\d{4}))?(?P<prev>)(?!\w)",
-         part_of_named_month),
-        (pre + r"شهر\s+" + month + month2 + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+)?(?P<year>\d{4}))?(?!\w)",
-         named_month),
+        (
+            pre
+            + _TIME_OF_DAY
+            + r"(?:(?:يوم|في|بتاريخ)\s+)?(?:ال)?"
+            + num
+            + r"\s+(?:من\s+)?(?:شهر\s+)?"
+            + month
+            + month2
+            + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+|سنه\s+)?(?P<year>\d{4}))?(?:\s+(?:ال)?"
+            + prev
+            + ")?(?!\\w)",
+            absolute_day,
+        ),
+        (
+            r"(?<!\w)(?:on\s+)?" + en_month + r"\s+(?P<num>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?(?!\w)",
+            absolute_day,
+        ),
+        (
+            pre + part + r"\s+(?:شهر\s+)?" + month + month2 + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+)?(?P<year>\d{4}))?"
+            r"(?:\s+(?:ال)?" + prev + ")?(?!\\w)",
+            part_of_named_month,
+        ),
+        (
+            r"(?<!\w)(?P<part>early|mid|late)[\s-]+" + en_month + r"(?:\s+(?P<year>\d{4}))?(?P<prev>)(?!\w)",
+            part_of_named_month,
+        ),
+        (
+            pre + r"شهر\s+" + month + month2 + r"(?:\s+(?:من\s+)?(?:عام\s+|العام\s+)?(?P<year>\d{4}))?(?!\w)",
+            named_month,
+        ),
         (r"(?<!\w)" + month + r"\s+(?P<year>\d{4})(?!\d)", named_month),
         (pre + _TIME_OF_DAY + part + r"\s+(?:ال)?شهر\s+(?:ال)?" + prev + r"(?!\w)", part_of_relative_month),
-        (r"(?<!\w)(?P<part>early|mid|late|the beginning of|the end of)[\s-]+(?:this|last)?\s*month(?P<prev>)(?!\w)",
-         lambda m, ref: part_of_relative_month(m, ref)),
-        (r"(?<!\w)(?P<part>earlier)\s+this\s+month", lambda m, ref: (date(ref.year, ref.month, 1), ref, "month_part", True)),
-        (pre + _TIME_OF_DAY + r"(?:(?:يوم|في)\s+)?(?:ال)?" + num + r"\s+(?:من\s+)?(?:ال)?شهر\s+(?:ال)?" + prev
-         + r"(?!\w)", day_of_relative_month),
+        (
+            r"(?<!\w)(?P<part>early|mid|late|the beginning of|the end of)[\s-]+(?:this|last)?\s*month(?P<prev>)(?!\w)",
+            lambda m, ref: part_of_relative_month(m, ref),
+        ),
+        (
+            r"(?<!\w)(?P<part>earlier)\s+this\s+month",
+            lambda m, ref: (date(ref.year, ref.month, 1), ref, "month_part", True),
+        ),
+        (
+            pre
+            + _TIME_OF_DAY
+            + r"(?:(?:يوم|في)\s+)?(?:ال)?"
+            + num
+            + r"\s+(?:من\s+)?(?:ال)?شهر\s+(?:ال)?"
+            + prev
+            + r"(?!\w)",
+            day_of_relative_month,
+        ),
         (pre + r"شهر\s+(?:ال)?" + prev + r"(?!\w)", relative_month),
-        (r"(?<!\w)(?P<prev>last|this)\s+month(?!\w)",
-         lambda m, ref: relative_month(m, ref) if m.group("prev") == "this" else _previous_month(ref)),
+        (
+            r"(?<!\w)(?P<prev>last|this)\s+month(?!\w)",
+            lambda m, ref: relative_month(m, ref) if m.group("prev") == "this" else _previous_month(ref),
+        ),
         (pre + r"(?:اسبوع)\s+(?:ال)?" + prev + r"(?!\w)", relative_week),
         (r"(?<!\w)(?P<prev>last|this)\s+week(?!\w)", relative_week),
-        (pre + _TIME_OF_DAY + r"(?:يوم\s+)?(?:امس|البارحه)(?P<first>\s+(?:ال)?اول)?(?:\s+" + weekday + r")?(?!\w)",
-         yesterday),
+        (
+            pre + _TIME_OF_DAY + r"(?:يوم\s+)?(?:امس|البارحه)(?P<first>\s+(?:ال)?اول)?(?:\s+" + weekday + r")?(?!\w)",
+            yesterday,
+        ),
         (r"(?<!\w)(?:yesterday|last night)(?P<first>)(?!\w)", yesterday),
-        (r"(?<!\w)[وفب]?(?:(?:فجر|صباح|ظهر|عصر|مساء|ليل|ليله)\s+)?(?:ال|لل)يوم(?:\s+" + weekday + r")?(?!\s+(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|اول|تالي|نفسه|ذاته|التالي))(?!\w)",
-         today),
+        (
+            r"(?<!\w)[وفب]?(?:(?:فجر|صباح|ظهر|عصر|مساء|ليل|ليله)\s+)?(?:ال|لل)يوم(?:\s+"
+            + weekday
+            + r")?(?!\s+(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|اول|تالي|نفسه|ذاته|التالي))(?!\w)",
+            today,
+        ),
         (r"(?<!\w)(?:today|this morning|this evening|tonight|earlier today)(?!\w)", today),
-        (pre + _TIME_OF_DAY + r"(?:يوم\s+)?" + weekday + r"(?:\s+(?:ال)?(?P<prev>ماضي|فايت|فائت|منصرم))?(?!\w)",
-         on_weekday),
+        (
+            pre + _TIME_OF_DAY + r"(?:يوم\s+)?" + weekday + r"(?:\s+(?:ال)?(?P<prev>ماضي|فايت|فائت|منصرم))?(?!\w)",
+            on_weekday,
+        ),
         (r"(?<!\w)(?:on\s+|last\s+)?" + weekday + r"(?P<prev>)(?!\w)", on_weekday),
         (pre + r"(?:عام|سنه)\s+(?P<year>\d{4})(?!\d)", year_only),
-        (r"(?<!\w)[وف]?(?:قبل|منذ)\s+(?:(?P<count>\d{1,2}|" + _alternation(numbers) + r"|عده|بضعه)\s+)?"
-         r"(?P<unit>يومين|يوم|ايام|اسبوعين|اسبوع|اسابيع|شهرين|شهر|اشهر|شهور|سنه|عام)(?!\w)", ago),
-        (r"(?<!\w)(?P<count>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days|day|weeks|week|months|month)\s+ago(?!\w)",
-         ago),
-        (r"(?<!\w)[وف]?خلال\s+(?:ال)?(?P<unit>ايام|اسابيع|اشهر)\s+(?:ال)?(?:قليله\s+)?(?:ال)?(?:ماضيه|اخيره|فايته)(?!\w)",
-         within_recent),
+        (
+            r"(?<!\w)[وف]?(?:قبل|منذ)\s+(?:(?P<count>\d{1,2}|" + _alternation(numbers) + r"|عده|بضعه)\s+)?"
+            r"(?P<unit>يومين|يوم|ايام|اسبوعين|اسبوع|اسابيع|شهرين|شهر|اشهر|شهور|سنه|عام)(?!\w)",
+            ago,
+        ),
+        (
+            r"(?<!\w)(?P<count>a|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days|day|weeks|week|months|month)\s+ago(?!\w)",
+            ago,
+        ),
+        (
+            r"(?<!\w)[وف]?خلال\s+(?:ال)?(?P<unit>ايام|اسابيع|اشهر)\s+(?:ال)?(?:قليله\s+)?(?:ال)?(?:ماضيه|اخيره|فايته)(?!\w)",
+            within_recent,
+        ),
         (r"(?<!\w)(?:in\s+)?the\s+past\s+(?:few\s+)?(?P<unit>days|weeks|months)(?!\w)", within_recent),
         (pre + r"(?:عام|سنه)\s+(?:ال)?" + prev + r"(?!\w)", last_year),
     ]
-    return [(re.compile(regex), handler) for regex, handler in specs]
+    month_words, weekday_words = tuple(months), tuple(weekdays)
+    anchors: list[tuple[str, ...]] = [
+        ("/", "-", "."), ("-",), month_words, month_words, month_words, month_words, month_words, month_words,
+        ("شهر",), ("month",), ("month",), ("شهر",), ("شهر",), ("month",), ("اسبوع",), ("week",),
+        ("امس", "البارحه"), ("yesterday", "last night"), ("يوم",), ("today", "tonight", "this morning", "this evening"),
+        weekday_words, weekday_words, ("عام", "سنه"), ("قبل", "منذ"), ("ago",), ("خلال",), ("past",), ("عام", "سنه"),
+    ]
+    assert len(anchors) == len(specs)
+    return [(re.compile(regex), handler, words) for (regex, handler), words in zip(specs, anchors, strict=True)]
+
+
 
 
 def _previous_month(ref: date) -> tuple[date, date, str, bool]:
@@ -266,7 +356,7 @@ def _previous_month(ref: date) -> tuple[date, date, str, bool]:
     return date(year, mon, 1), date(year, mon, _month_end(year, mon)), "month", True
 
 
-_COMPILED: list[tuple[re.Pattern[str], Handler]] = []
+_COMPILED: list[tuple[re.Pattern[str], Handler, tuple[str, ...]]] = []
 _RANGE_JOINER = re.compile(r"^\s*(?:و|وحتى|حتى|الى|ولغايه|لغايه|-|–|to|until|and|through)\s*(?:ال)?$")
 
 
@@ -277,7 +367,9 @@ def find_dates(norm: str, published: date | None) -> list[DatePhrase]:
     ref = published or STAND_IN_REFERENCE
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
-    for regex, handler in _COMPILED:
+    for regex, handler, anchors in _COMPILED:
+        if anchors and not any(a in norm for a in anchors):
+            continue
         for m in regex.finditer(norm):
             start, end = m.start(), m.end()
             while start < end and norm[start].isspace():
@@ -297,7 +389,7 @@ def _join_ranges(norm: str, phrases: list[DatePhrase]) -> list[DatePhrase]:
     """Join "X و/حتى Y" into one range phrase."""
     out: list[DatePhrase] = []
     for phrase in phrases:
-        gap = norm[out[-1].nend:phrase.nstart] if out else ""
+        gap = norm[out[-1].nend : phrase.nstart] if out else ""
         if out and (_RANGE_JOINER.match(gap) or (not gap.strip() and norm[phrase.nstart] in "و")):
             first = out.pop()
             start, end = min(first.start, phrase.start), max(first.end, phrase.end)

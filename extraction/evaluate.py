@@ -93,7 +93,7 @@ def demo_text(markdown: str) -> tuple[str, str, str | None]:
     """(slug, article text, published) of a demo article: title line plus body, markdown marks removed."""
     match = _FRONT_MATTER.match(markdown)
     head = match.group(1) if match else ""
-    body = markdown[match.end():] if match else markdown
+    body = markdown[match.end() :] if match else markdown
     fields = dict(re.findall(r"^(slug|title|published):\s*(.*)$", head, flags=re.MULTILINE))
     body = re.sub(r"^#+\s*", "", body, flags=re.MULTILINE)
     return fields.get("slug", ""), f"{fields.get('title', '')}\n\n{body}", fields.get("published")
@@ -124,7 +124,8 @@ def shared_scorer() -> Scorer:
         if spec is not None and spec.loader is not None:
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            return module.score  # type: ignore[no-any-return]
+            score: Scorer = module.score
+            return score
     return local_scoring.score
 
 
@@ -176,13 +177,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"extractor_version": EXTRACTOR_VERSION, "suites": results}, indent=2))
     else:
         for name, r in results.items():
-            print(f"{name:6} precision {r['precision']}  recall {r['recall']}  F1 {r['f1']}  fatalities right "
-                  f"{r['fat_right']}/{r['fat_known']}  exact places {r['exact_loc']}/{r['found']}  "
-                  f"(predicted {r['pred']}, required {r['found']}/{r['required']}, {r['ms_per_document']} ms/doc)")
+            print(
+                f"{name:6} precision {r['precision']}  recall {r['recall']}  F1 {r['f1']}  fatalities right "
+                f"{r['fat_right']}/{r['fat_known']}  exact places {r['exact_loc']}/{r['found']}  "
+                f"(predicted {r['pred']}, required {r['found']}/{r['required']}, {r['ms_per_document']} ms/doc)"
+            )
     if args.update_baseline:
-        payload = {"about": "Scores the gate must not fall below (python -m extraction.evaluate --update-baseline).",
-                   "extractor_version": EXTRACTOR_VERSION,
-                   "suites": {n: {m: r.get(m) for m in METRICS} for n, r in results.items()}}
+        payload = {
+            "about": "Scores the gate must not fall below (python -m extraction.evaluate --update-baseline).",
+            "extractor_version": EXTRACTOR_VERSION,
+            "suites": {n: {m: r.get(m) for m in METRICS} for n, r in results.items()},
+        }
         BASELINE.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"baseline written to {BASELINE}")
         return 0

@@ -20,18 +20,90 @@ CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
 FAMILIES = ({"armed_clash", "attack"}, {"explosion", "airstrike", "shelling"})
 _PUNCT_BOUNDARY = re.compile(r"[،,;:؛()]")
-_AGENT_MARKERS = frozenset((
-    "شنه", "شنته", "شنها", "شنوه", "نفذه", "نفذته", "نفذها", "قبل", "جانب", "يد", "برصاص", "بقصف", "خليه", "خلايا",
-    "مسلحو", "مسلحي", "by", "cell", "cells",
-))
-_VICTIM_MARKERS = frozenset((
-    "علي", "ضد", "مقر", "مقرات", "مقرا", "حاجز", "حاجزا", "حواجز", "موقع", "مواقع", "موقعا", "نقطه", "نقاط",
-    "سياره", "سيارات", "عنصر", "عنصرا", "عناصر", "عنصرين", "قيادي", "قياديا", "ضابط", "ضابطا", "جنود", "مقاتل",
-    "مقاتلين", "دوريه", "رتل", "صفوف", "against", "on", "targeting", "members", "member", "fighters", "soldiers",
-))
+_AGENT_MARKERS = frozenset(
+    (
+        "شنه",
+        "شنته",
+        "شنها",
+        "شنوه",
+        "نفذه",
+        "نفذته",
+        "نفذها",
+        "قبل",
+        "جانب",
+        "يد",
+        "برصاص",
+        "بقصف",
+        "خليه",
+        "خلايا",
+        "مسلحو",
+        "مسلحي",
+        "by",
+        "cell",
+        "cells",
+    )
+)
+_VICTIM_MARKERS = frozenset(
+    (
+        "علي",
+        "ضد",
+        "مقر",
+        "مقرات",
+        "مقرا",
+        "حاجز",
+        "حاجزا",
+        "حواجز",
+        "موقع",
+        "مواقع",
+        "موقعا",
+        "نقطه",
+        "نقاط",
+        "سياره",
+        "سيارات",
+        "عنصر",
+        "عنصرا",
+        "عناصر",
+        "عنصرين",
+        "قيادي",
+        "قياديا",
+        "ضابط",
+        "ضابطا",
+        "جنود",
+        "مقاتل",
+        "مقاتلين",
+        "دوريه",
+        "رتل",
+        "صفوف",
+        "against",
+        "on",
+        "targeting",
+        "members",
+        "member",
+        "fighters",
+        "soldiers",
+    )
+)
 _SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
-_WITNESS_VERBS = frozenset(("تشهد", "يشهد", "تسجل", "يسجل", "يحدث", "تحدث", "تقع", "يقع", "يتم", "تتم", "يسفر", "تسفر",
-                            "يصدر", "تصدر", "يرد", "ترد"))
+_WITNESS_VERBS = frozenset(
+    (
+        "تشهد",
+        "يشهد",
+        "تسجل",
+        "يسجل",
+        "يحدث",
+        "تحدث",
+        "تقع",
+        "يقع",
+        "يتم",
+        "تتم",
+        "يسفر",
+        "تسفر",
+        "يصدر",
+        "تصدر",
+        "يرد",
+        "ترد",
+    )
+)
 _BETWEEN = frozenset(("بين", "between"))
 _PASSIVE = ("تعرض", "تعرضت", "تعرضوا", "استهدفت", "was", "were")
 
@@ -152,10 +224,17 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         group.sort(key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))
         taken: list[Mention] = []
         for m in group:
-            if all(m.nend <= t.nstart or m.nstart >= t.nend or (m.nstart == t.nstart and m.nend == t.nend
-                                                                   and m.entry.kind != t.entry.kind
-                                                                   and m.entry.category != "actor")
-                   for t in taken):
+            if all(
+                m.nend <= t.nstart
+                or m.nstart >= t.nend
+                or (
+                    m.nstart == t.nstart
+                    and m.nend == t.nend
+                    and m.entry.kind != t.entry.kind
+                    and m.entry.category != "actor"
+                )
+                for t in taken
+            ):
                 taken.append(m)
         out.extend(taken)
     actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
@@ -173,9 +252,20 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 class _Doc:
     """One document being processed."""
 
-    def __init__(self, lexicon: Lexicon, text: str, norm: str, offsets: list[int], words: Words,
-                 mentions: list[Mention], places: list[PlaceHit], dates: list[DatePhrase],
-                 quotes: list[tuple[int, int]], published: date | None, lang: str) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        text: str,
+        norm: str,
+        offsets: list[int],
+        words: Words,
+        mentions: list[Mention],
+        places: list[PlaceHit],
+        dates: list[DatePhrase],
+        quotes: list[tuple[int, int]],
+        published: date | None,
+        lang: str,
+    ) -> None:
         """Keep every index of the document."""
         self.lexicon = lexicon
         self.text = text
@@ -198,8 +288,11 @@ class _Doc:
         """Mentions inside [lo, hi) of a category and kind."""
         i = bisect_left(self._starts, lo)
         j = bisect_left(self._starts, hi)
-        return [m for m in self.mentions[i:j] if (category is None or m.entry.category == category)
-                and (kind is None or m.entry.kind == kind)]
+        return [
+            m
+            for m in self.mentions[i:j]
+            if (category is None or m.entry.category == category) and (kind is None or m.entry.kind == kind)
+        ]
 
     def _boundaries(self, lo: int, hi: int) -> list[tuple[int, str]]:
         """Clause boundaries of [lo, hi): punctuation and clause words, as (offset, kind)."""
@@ -244,12 +337,18 @@ class _Doc:
         for i, draft in enumerate(drafts):
             draft.sentence = sentence
             draft.sentence_lo, draft.sentence_hi = lo, hi
-            draft.lo = self._chain_start(draft.triggers[0].pos, lo) if i == 0 else self._clause(
-                draft.triggers[0].pos, bounds, lo, hi)[0]
+            draft.lo = (
+                self._chain_start(draft.triggers[0].pos, lo)
+                if i == 0
+                else self._clause(draft.triggers[0].pos, bounds, lo, hi)[0]
+            )
             draft.hi = hi if i == len(drafts) - 1 else self._clause(drafts[i + 1].triggers[0].pos, bounds, lo, hi)[0]
             self._fill(draft, actor_hits, sentence_places, bounds, lo, hi, state)
-            if all(t.trigger.form == "casualty" for t in draft.triggers) and draft.casualties.killed is None \
-                    and not draft.actors:
+            if (
+                all(t.trigger.form == "casualty" for t in draft.triggers)
+                and draft.casualties.killed is None
+                and not draft.actors
+            ):
                 continue  # a death word alone, with no count and nobody named, is not enough for an event
             for event in self._finish(draft):
                 events.append(event)
@@ -259,7 +358,7 @@ class _Doc:
         for hit in actor_hits:
             if hit.actor.strength != "anaphor" and hit.actor.actor_type != "Civilians":
                 state.actor_history.append(hit.actor)
-        state.place_history.extend(sentence_places)
+        state.place_history.extend(p for p in sentence_places if not p.from_origin)
         return events
 
     def _resolve_actors(self, lo: int, hi: int, state: _DocState) -> list[_ActorHit]:
@@ -276,8 +375,11 @@ class _Doc:
                 continue
             named = [h for h in history if h.strength == "strong" and h.actor_type != "Civilians"]
             if actor.id == "militia_anaphor":
-                if any(0 <= s.nstart - m.nend <= 3 or (0 < s.nstart - m.nend and self.words.distance(m.nend, s.nstart) <= 3)
-                       for s in strong):
+                if any(
+                    0 <= s.nstart - m.nend <= 3
+                    or (s.nstart - m.nend > 0 and self.words.distance(m.nend, s.nstart) <= 3)
+                    for s in strong
+                ):
                     continue  # "ميليشيا الدفاع الوطني": the name follows
                 militias = [h for h in named if h.actor_type in ("Political Militias", "External/Other Forces")]
                 if militias:
@@ -295,7 +397,7 @@ class _Doc:
                 for h in reversed(pair):
                     hits.append(_ActorHit(m.nstart, m.nend, h, via_pair=True))
             elif actor.id == "cell_anaphor":
-                if any(0 <= s.nstart - m.nend and self.words.distance(m.nend, s.nstart) <= 3 for s in strong):
+                if any(s.nstart - m.nend >= 0 and self.words.distance(m.nend, s.nstart) <= 3 for s in strong):
                     continue  # "خلية لتنظيم داعش": the name follows
                 rebels = [h for h in named if h.actor_type == "Rebel Groups"]
                 if rebels:
@@ -319,32 +421,64 @@ class _Doc:
             if self._modal(m, cues, bounds, lo, hi):
                 continue
             out.append(_Trig(m, trig))
-        specific = [t for t in out if t.trigger.form not in ("casualty", "generic")
-                    and t.trigger.event_type in VIOLENT_TYPES and t.trigger.event_type != "abduction"]
+        specific = [
+            t
+            for t in out
+            if t.trigger.form not in ("casualty", "generic")
+            and t.trigger.event_type in VIOLENT_TYPES
+            and t.trigger.event_type != "abduction"
+        ]
         chains = [self._chain_start(t.pos, lo) for t in out]
         specific_chains = {self._chain_start(t.pos, lo) for t in specific}
         if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
-            out = [t for t, c in zip(out, chains, strict=True)
-                   if t.trigger.form != "casualty" and not (t.trigger.form == "generic" and c in specific_chains)]
+            out = [
+                t
+                for t, c in zip(out, chains, strict=True)
+                if t.trigger.form != "casualty" and not (t.trigger.form == "generic" and c in specific_chains)
+            ]
         elif any(t.trigger.form != "casualty" for t in out):
             out = [t for t in out if t.trigger.form != "casualty"]
-        fresh = {_family(t.trigger.event_type) for t in out if not t.mention.definite}
+        fresh = {
+            _family(t.trigger.event_type)
+            for t in out
+            if not t.mention.definite and t.trigger.event_type in VIOLENT_TYPES
+        }
         if any(not t.mention.definite for t in out):  # "وفي رد على القصف، استهدفت ...": القصف only points back
             out = [t for t in out if not (t.mention.definite and _family(t.trigger.event_type) in fresh)]
         kept = {id(t.mention) for t in out}
-        self.dropped_definite = [m.nstart for m in self._in(lo, hi, category="trigger")
-                                 if m.definite and id(m) not in kept and m.entry.kind in VIOLENT_TYPES]
-        definite_violent = [m.nstart for m in self._in(lo, hi, category="trigger") if m.definite
-                            and m.entry.kind in VIOLENT_TYPES]
-        out = [t for t in out if t.trigger.event_type in VIOLENT_TYPES or not any(
-            t.pos < v and self.words.distance(t.mention.nend, v) <= 4 for v in definite_violent)]  # "طوق حول موقع الاستهداف"
+        self.dropped_definite = [
+            m.nstart
+            for m in self._in(lo, hi, category="trigger")
+            if m.definite and id(m) not in kept and m.entry.kind in VIOLENT_TYPES
+        ]
+        definite_violent = [
+            m.nstart for m in self._in(lo, hi, category="trigger") if m.definite and m.entry.kind in VIOLENT_TYPES
+        ]
+        out = [
+            t
+            for t in out
+            if t.trigger.event_type in VIOLENT_TYPES
+            or not any(t.pos < v and self.words.distance(t.mention.nend, v) <= 4 for v in definite_violent)
+        ]  # "طوق حول موقع الاستهداف"
         violent_ends = [t.mention.nend for t in out if t.trigger.event_type in VIOLENT_TYPES]
-        first_violent = min((m.nstart for m in self._in(lo, hi, category="trigger") if m.entry.kind in VIOLENT_TYPES),
-                            default=hi)
-        out = [t for t in out if not (t.trigger.event_type == "reinforcement" and t.pos > first_violent
-                                      and self.text[t.mention.start:t.mention.end].rstrip("ًٌٍ").endswith("ا"))]
-        return [t for t in out if t.trigger.event_type in VIOLENT_TYPES or not any(
-            e <= t.pos and self.words.distance(e, t.pos) <= 3 for e in violent_ends)]  # "استهدفت رتلاً": a target
+        first_violent = min(
+            (m.nstart for m in self._in(lo, hi, category="trigger") if m.entry.kind in VIOLENT_TYPES), default=hi
+        )
+        out = [
+            t
+            for t in out
+            if not (
+                t.trigger.event_type == "reinforcement"
+                and t.pos > first_violent
+                and self.text[t.mention.start : t.mention.end].rstrip("ًٌٍ").endswith("ا")
+            )
+        ]
+        return [
+            t
+            for t in out
+            if t.trigger.event_type in VIOLENT_TYPES
+            or not any(e <= t.pos and self.words.distance(e, t.pos) <= 3 for e in violent_ends)
+        ]  # "استهدفت رتلاً": a target
 
     def _requirement_met(self, m: Mention, requires: tuple[str, ...], lo: int, hi: int) -> bool:
         """True when a required word (or, for "@actor", an actor name) follows the trigger within six words."""
@@ -363,7 +497,11 @@ class _Doc:
         resets = [c.nstart for c in cues if c.entry.kind == "reset"]
         after = self.words.next_words(m.nend, 1)
         before = self._word_before(m.nstart, 1)
-        if after and after[0][2] in _SUMMARY_WORDS or (before and before[0] == "او") or (after and after[0][2] == "او"):
+        if (
+            (after and after[0][2] in _SUMMARY_WORDS)
+            or (before and before[0] == "او")
+            or (after and after[0][2] == "او")
+        ):
             return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
         c_start, c_end, _ = self._clause(m.nstart, bounds, lo, hi)
         for c in cues:
@@ -386,8 +524,9 @@ class _Doc:
                     return True
         return False
 
-    def _group(self, triggers: list[_Trig], lo: int, hi: int, bounds: list[tuple[int, str]],
-               places: list[PlaceHit]) -> list[_Draft]:
+    def _group(
+        self, triggers: list[_Trig], lo: int, hi: int, bounds: list[tuple[int, str]], places: list[PlaceHit]
+    ) -> list[_Draft]:
         """Group the triggers of a sentence into events: same or related type without new place/date = one event."""
         drafts: list[_Draft] = []
         for t in triggers:
@@ -398,7 +537,7 @@ class _Doc:
             if current is not None:
                 same = t.trigger.event_type == current.event_type
                 related = any(t.trigger.event_type in f and current.event_type in f for f in FAMILIES)
-                if same and not (own_place and own_date) or related and not own_place and not own_date:
+                if (same and not (own_place and own_date)) or (related and not own_place and not own_date):
                     current.triggers.append(t)
                     if t.trigger.event_type == "armed_clash" and current.event_type == "attack":
                         current.event_type = "armed_clash"
@@ -407,8 +546,16 @@ class _Doc:
         return drafts
 
     # ---- filling one event ---------------------------------------------------------------------------------
-    def _fill(self, draft: _Draft, actor_hits: list[_ActorHit], places: list[PlaceHit],
-              bounds: list[tuple[int, str]], lo: int, hi: int, state: _DocState) -> None:
+    def _fill(
+        self,
+        draft: _Draft,
+        actor_hits: list[_ActorHit],
+        places: list[PlaceHit],
+        bounds: list[tuple[int, str]],
+        lo: int,
+        hi: int,
+        state: _DocState,
+    ) -> None:
         """Actors, place, date and casualties of a draft event from its span, the sentence and the document."""
         first = draft.triggers[0]
         self._type_modifiers(draft, bounds, lo, hi)
@@ -419,9 +566,15 @@ class _Doc:
                 span_actors = span_actors + sentence_actors
         strong = [h for h in span_actors if h.actor.strength == "strong"]
         if strong:  # a country word right after the trigger names the agent ("مسيّرة تركية")
-            attached = [h for h in span_actors if h.actor.strength == "weak" and any(
-                0 <= h.nstart - t.mention.nend <= 2 or self.words.distance(t.mention.nend, h.nstart) <= 1
-                for t in draft.triggers)]
+            attached = [
+                h
+                for h in span_actors
+                if h.actor.strength == "weak"
+                and any(
+                    0 <= h.nstart - t.mention.nend <= 2 or self.words.distance(t.mention.nend, h.nstart) <= 1
+                    for t in draft.triggers
+                )
+            ]
             span_actors = sorted(strong + attached, key=lambda h: h.nstart)
             draft.attached = {id(h) for h in attached}
         if draft.event_type in ONE_SIDED:
@@ -443,12 +596,14 @@ class _Doc:
         draft.remention = (definite or subject_definite) and not own_date
         chain_end = min((m.nstart for m in self._in(first.pos, hi, kind="reset", category="cue")), default=hi)
         chain_lo = self._chain_start(first.pos, lo)
-        draft.own_place = any(max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2
-                              for p in places)
+        draft.own_place = any(
+            max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2 for p in places
+        )
         draft.quoted = any(a <= first.pos < b for a, b in self.quotes)
 
-    def _one_sided_actors(self, draft: _Draft, hits: list[_ActorHit], sentence_hits: list[_ActorHit]
-                          ) -> list[_ActorHit]:
+    def _one_sided_actors(
+        self, draft: _Draft, hits: list[_ActorHit], sentence_hits: list[_ActorHit]
+    ) -> list[_ActorHit]:
         """Actors of a one-sided act: not those named after مع/ضد (the other party); defectors' group first."""
         kept = []
         trig = draft.triggers[0].pos
@@ -460,9 +615,13 @@ class _Doc:
                 h = _ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
             kept.append(h)
         if draft.event_type in ("arrest", "abduction") and not any(
-                h.nstart < trig or not self._word_before(h.nstart, 1)[:1] == ["من"] for h in kept):
-            earlier = [h for h in sentence_hits if h.nstart < trig and h.actor.strength == "strong"
-                       and h.actor.actor_type != "Civilians"]
+            h.nstart < trig or self._word_before(h.nstart, 1)[:1] != ["من"] for h in kept
+        ):
+            earlier = [
+                h
+                for h in sentence_hits
+                if h.nstart < trig and h.actor.strength == "strong" and h.actor.actor_type != "Civilians"
+            ]
             if earlier:
                 kept.insert(0, earlier[-1])
         if draft.event_type == "defection" and not any(h.nstart < trig for h in kept):
@@ -515,8 +674,11 @@ class _Doc:
                 role = "actor2" if passive or (before and before[0] in ("علي", "ضد")) else "actor1"
             elif any(w in _VICTIM_MARKERS for w in before):
                 role = "actor2"
-            elif draft.triggers[0].trigger.form in ("past", "generic") and not draft.triggers[0].mention.definite \
-                    and not any(r == "actor1" for _, r in ordered):
+            elif (
+                draft.triggers[0].trigger.form in ("past", "generic")
+                and not draft.triggers[0].mention.definite
+                and not any(r == "actor1" for _, r in ordered)
+            ):
                 role = "actor1"
             else:
                 role = "actor2"
@@ -537,14 +699,23 @@ class _Doc:
         return any(m.entry.kind in ("killed", "injured") for m in self._in(lo, hit.nstart, category="cue"))
 
     def _date(self, draft: _Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> DatePhrase | None:
-        """The date phrase of the event: nearest in its own span, else one of the sentence outside background clauses."""
+        """The event's date phrase: nearest in its own span, else one of the sentence outside background clauses."""
         trig = draft.triggers[0].pos
         trig_clause = self._clause(trig, bounds, lo, hi)
-        own = [d for d in self.dates if draft.lo <= d.nstart < draft.hi and (
-            self._clause(d.nstart, bounds, lo, hi)[2] != "background" or self._clause(d.nstart, bounds, lo, hi) == trig_clause)]
+        own = [
+            d
+            for d in self.dates
+            if draft.lo <= d.nstart < draft.hi
+            and (
+                self._clause(d.nstart, bounds, lo, hi)[2] != "background"
+                or self._clause(d.nstart, bounds, lo, hi) == trig_clause
+            )
+        ]
         if own:
             return min(own, key=lambda d: abs(d.nstart - trig))
-        shared = [d for d in self.dates if lo <= d.nstart < hi and self._clause(d.nstart, bounds, lo, hi)[2] != "background"]
+        shared = [
+            d for d in self.dates if lo <= d.nstart < hi and self._clause(d.nstart, bounds, lo, hi)[2] != "background"
+        ]
         if shared:
             return min(shared, key=lambda d: abs(d.nstart - trig))
         return None
@@ -553,15 +724,22 @@ class _Doc:
         """Civilians who demonstrate are protesters; name_ar keeps the text's word for them (المزارعين)."""
         if actor.actor_type != "Civilians" or actor.role != "actor1":
             return actor
-        surface = next((self.text[m.start:m.end] for m in self._in(draft.lo, draft.hi, category="actor")
-                        if m.entry.kind == "civilians"), actor.name_ar)
+        surface = next(
+            (
+                self.text[m.start : m.end]
+                for m in self._in(draft.lo, draft.hi, category="actor")
+                if m.entry.kind == "civilians"
+            ),
+            actor.name_ar,
+        )
         return EventActor("protesters", "Protesters (Syria)", surface, "actor1", "Protesters")
 
     def _finish(self, draft: _Draft) -> list[Event]:
         """Turn a draft into events (one per side for one-sided acts of 'both sides')."""
         if draft.event_type in ONE_SIDED and len(draft.actors) == 2 and draft.pair_only:
-            return [self._event(draft, [EventActor(a.id, a.name, a.name_ar, "actor1", a.actor_type)])
-                    for a in draft.actors]
+            return [
+                self._event(draft, [EventActor(a.id, a.name, a.name_ar, "actor1", a.actor_type)]) for a in draft.actors
+            ]
         return [self._event(draft, draft.actors)]
 
     def _event(self, draft: _Draft, actors: list[EventActor]) -> Event:
@@ -573,19 +751,17 @@ class _Doc:
         event = Event(draft.event_type, actors=actors, location=draft.location)
         d = draft.date
         if d is not None:
-            event.date_text = self.text[self.offsets[d.nstart]:self.offsets[d.nend - 1] + 1]
+            event.date_text = self.text[self.offsets[d.nstart] : self.offsets[d.nend - 1] + 1]
             if self.published is not None or not d.relative:
                 event.date_start, event.date_end, event.date_precision = d.start, d.end, d.precision
         c = draft.casualties
         event.fatalities, event.fatalities_vague = c.killed, c.killed_vague
         event.injured, event.injured_vague = c.injured, c.injured_vague
         event.civilian_fatalities = c.civilians
-        event.evidence = self.text[sentence.start:sentence.end]
+        event.evidence = self.text[sentence.start : sentence.end]
         event.span = (sentence.start, sentence.end)
         event.quoted = draft.quoted
-        event.trigger = " ".join(
-            self.text[t.mention.start:t.mention.end] for t in draft.triggers[:3]
-        )
+        event.trigger = " ".join(self.text[t.mention.start : t.mention.end] for t in draft.triggers[:3])
         event.confidence = _confidence(draft, event)
         event.merge_dates = (d.start, d.end) if d is not None else None
         event.anaphoric = draft.anaphoric
@@ -675,15 +851,19 @@ def _continues(previous: Event | None, event: Event) -> bool:
     """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
     if previous is None or event.own_date or event.fatalities:
         return False
-    if event.own_place and not event.remention and (
-            previous.location is None or event.location is None or previous.location.key() != event.location.key()):
+    if (
+        event.own_place
+        and not event.remention
+        and (previous.location is None or event.location is None or previous.location.key() != event.location.key())
+    ):
         return False  # a new place told with an indefinite noun is a new event
     if any(a.actor_type != "Civilians" for a in event.actors):
         return False
     if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
         return True  # "قبل ساعات من الاستهداف": the strike told above
     return event.event_type == previous.event_type or any(
-        event.event_type in f and previous.event_type in f for f in FAMILIES)
+        event.event_type in f and previous.event_type in f for f in FAMILIES
+    )
 
 
 def _generic_duplicate(a: Event, b: Event) -> bool:
@@ -726,12 +906,18 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
 def _absorb(target: Event, other: Event) -> None:
     """Fold another mention into the kept event: union of actors, max of tolls, better date and evidence."""
     known = {a.id for a in target.actors}
-    adds = other.actors if not target.actors or (not other.remention and target.event_type not in ONE_SIDED
-                                                 and len(target.actors) < 2) else []
+    adds = (
+        other.actors
+        if not target.actors or (not other.remention and target.event_type not in ONE_SIDED and len(target.actors) < 2)
+        else []
+    )
     for actor in adds:
         if actor.id not in known:
-            target.actors.append(EventActor(actor.id, actor.name, actor.name_ar,
-                                            "associated" if target.actors else actor.role, actor.actor_type))
+            target.actors.append(
+                EventActor(
+                    actor.id, actor.name, actor.name_ar, "associated" if target.actors else actor.role, actor.actor_type
+                )
+            )
             known.add(actor.id)
     if other.fatalities is not None and (target.fatalities is None or other.fatalities > target.fatalities):
         target.fatalities = other.fatalities
@@ -750,8 +936,9 @@ def _absorb(target: Event, other: Event) -> None:
         target.date_text, target.date_start, target.date_end = other.date_text, other.date_start, other.date_end
         target.date_precision = other.date_precision
         target.merge_dates = other.merge_dates
-    if other.location is not None and (target.location is None or (
-            target.location.penalty >= 2 and other.location.penalty < 2)):
+    if other.location is not None and (
+        target.location is None or (target.location.penalty >= 2 and other.location.penalty < 2)
+    ):
         target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)
 

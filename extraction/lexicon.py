@@ -105,7 +105,7 @@ class Lexicon:
                         continue
                 elif prefix:
                     continue
-                elif norm[max(word_start - 4, 0):word_start] == "the ":
+                elif norm[max(word_start - 4, 0) : word_start] == "the ":
                     prefix = "the"
                 end_src = offsets[nend - 1] + 1
                 if entry.open_end:  # the mention covers the rest of the word
@@ -116,6 +116,12 @@ class Lexicon:
                 definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال") or prefix == "the"
                 found.append(Mention(nstart, nend, offsets[word_start], end_src, entry, definite))
         return norm, offsets, found
+
+
+def is_strong_actor(mention: Mention) -> bool:
+    """True when the mention is a named (strong) actor of the dictionary."""
+    value = mention.entry.value
+    return isinstance(value, Actor) and value.strength == "strong"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

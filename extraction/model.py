@@ -63,8 +63,14 @@ class EventLocation:
     def to_json(self) -> dict[str, Any]:
         """The EVENTS.md location object."""
         return {
-            "name": self.name, "name_ar": self.name_ar, "admin1": self.admin1, "admin2": self.admin2,
-            "admin3": self.admin3, "pcode": self.pcode, "lat": self.lat, "lon": self.lon,
+            "name": self.name,
+            "name_ar": self.name_ar,
+            "admin1": self.admin1,
+            "admin2": self.admin2,
+            "admin3": self.admin3,
+            "pcode": self.pcode,
+            "lat": self.lat,
+            "lon": self.lon,
             "geo_precision": self.geo_precision,
         }
 
@@ -91,7 +97,9 @@ class Event:
     modality: str = "asserted"
     quoted: bool = False
     trigger: str = ""
-    merge_dates: tuple[date, date] | None = field(default=None, repr=False)  # resolved range, also without publication date
+    merge_dates: tuple[date, date] | None = field(
+        default=None, repr=False
+    )  # resolved range, also without publication date
     anaphoric: bool = field(default=False, repr=False)  # a re-mention (definite trigger, no own place or date)
     remention: bool = field(default=False, repr=False)  # definite trigger without its own date
     generic: bool = field(default=False, repr=False)  # only a generic word (هجوم، استهداف) or a death word
@@ -101,9 +109,12 @@ class Event:
     @property
     def acled(self) -> tuple[str, str]:
         """ACLED event type and sub-event type; attacks on civilians are violence against civilians."""
-        if self.event_type == "attack" and self.actors and all(
-            a.actor_type == "Civilians" for a in self.actors if a.role == "actor2"
-        ) and any(a.role == "actor2" for a in self.actors):
+        if (
+            self.event_type == "attack"
+            and self.actors
+            and all(a.actor_type == "Civilians" for a in self.actors if a.role == "actor2")
+            and any(a.role == "actor2" for a in self.actors)
+        ):
             return ("Violence against civilians", "Attack")
         return ACLED_TYPES[self.event_type]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from extraction.lexicon import Mention
+from extraction.lexicon import Mention, is_strong_actor
 from extraction.model import EventLocation
 from extraction.normalize import normalize_phrase
 from extraction.text import Words
@@ -18,36 +18,172 @@ if TYPE_CHECKING:
 
 # Specificity of a kind of place: lower is more precise (a neighbourhood beats its city, a village its district).
 KIND_RANK = {
-    "neighbourhood": 0, "base": 0, "airport": 0, "oilfield": 0, "crossing": 0, "village": 1, "town": 2, "city": 3,
-    "subdistrict": 4, "district": 5, "desert": 5, "governorate": 6, "region": 6, "country": 7,
+    "neighbourhood": 0,
+    "base": 0,
+    "airport": 0,
+    "oilfield": 0,
+    "crossing": 0,
+    "village": 1,
+    "town": 2,
+    "city": 3,
+    "subdistrict": 4,
+    "district": 5,
+    "desert": 5,
+    "governorate": 6,
+    "region": 6,
+    "country": 7,
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
-_CUE_KIND = {"حي": "neighbourhood", "قريه": "village", "بلده": "town", "مزرعه": "village", "منطقه": "village",
-             "ناحيه": "subdistrict", "مخيم": "village", "قريتي": "village", "بلدتي": "town", "حيي": "neighbourhood",
-             "مدينه": "city", "بادية": "desert", "باديه": "desert"}
-_CUE_PLACE = re.compile(r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي)\s+\(?\s*(\w+)(?:\s+(\w+))?")
-_COMPOUND_HEADS = frozenset(("عين", "تل", "دير", "ابو", "بير", "جسر", "خربه", "راس", "كفر", "جب", "قصر", "حمام", "سد",
-                             "بيت", "ام", "بني", "مزرعه", "ضهره", "عرب", "باب", "سوق", "جبل", "وادي", "حاوي"))
-_NOT_NAMES = frozenset((
-    "سيطره", "نفوذ", "عمليات", "اشتباكات", "التوتر", "امنيه", "عسكريه", "خفض", "شرق", "غرب", "شمال", "جنوب", "اخري",
-    "اخر", "مجاوره", "قريبه", "سكنيه", "الحدوديه", "حدوديه", "واسعه", "تابعه", "ال", "في", "من", "علي", "الي",
-))
-_NEAR_WORDS = frozenset(("قرب", "بالقرب", "محيط", "اطراف", "ريف", "بريف", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي",
-                         "شمالي", "جنوبي", "near", "outskirts", "countryside", "around", "east", "west", "north",
-                         "south", "بمحيط", "باطراف", "قربه"))
+_CUE_KIND = {
+    "حي": "neighbourhood",
+    "قريه": "village",
+    "بلده": "town",
+    "مزرعه": "village",
+    "منطقه": "village",
+    "ناحيه": "subdistrict",
+    "مخيم": "village",
+    "قريتي": "village",
+    "بلدتي": "town",
+    "حيي": "neighbourhood",
+    "مدينه": "city",
+    "بادية": "desert",
+    "باديه": "desert",
+}
+_CUE_PLACE = re.compile(
+    r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي)\s+\(?\s*(\w+)(?:\s+(\w+))?"
+)
+_COMPOUND_HEADS = frozenset(
+    (
+        "عين",
+        "تل",
+        "دير",
+        "ابو",
+        "بير",
+        "جسر",
+        "خربه",
+        "راس",
+        "كفر",
+        "جب",
+        "قصر",
+        "حمام",
+        "سد",
+        "بيت",
+        "ام",
+        "بني",
+        "مزرعه",
+        "ضهره",
+        "عرب",
+        "باب",
+        "سوق",
+        "جبل",
+        "وادي",
+        "حاوي",
+    )
+)
+_NOT_NAMES = frozenset(
+    (
+        "سيطره",
+        "نفوذ",
+        "عمليات",
+        "اشتباكات",
+        "التوتر",
+        "امنيه",
+        "عسكريه",
+        "خفض",
+        "شرق",
+        "غرب",
+        "شمال",
+        "جنوب",
+        "اخري",
+        "اخر",
+        "مجاوره",
+        "قريبه",
+        "سكنيه",
+        "الحدوديه",
+        "حدوديه",
+        "واسعه",
+        "تابعه",
+        "ال",
+        "في",
+        "من",
+        "علي",
+        "الي",
+    )
+)
+_NEAR_WORDS = frozenset(
+    (
+        "قرب",
+        "بالقرب",
+        "محيط",
+        "اطراف",
+        "ريف",
+        "بريف",
+        "شرق",
+        "غرب",
+        "شمال",
+        "جنوب",
+        "شرقي",
+        "غربي",
+        "شمالي",
+        "جنوبي",
+        "near",
+        "outskirts",
+        "countryside",
+        "around",
+        "east",
+        "west",
+        "north",
+        "south",
+        "بمحيط",
+        "باطراف",
+        "قربه",
+    )
+)
 _ORIGIN_WORDS = frozenset(("من", "قادمه", "قادما", "قادمين", "from"))
-_DIRECTION_WORDS = frozenset(("شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "east", "west", "north",
-                              "south", "northeast", "northwest", "southeast", "southwest", "جنوبي شرقي"))
+_DIRECTION_WORDS = frozenset(
+    (
+        "شرق",
+        "غرب",
+        "شمال",
+        "جنوب",
+        "شرقي",
+        "غربي",
+        "شمالي",
+        "جنوبي",
+        "east",
+        "west",
+        "north",
+        "south",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "جنوبي شرقي",
+    )
+)
 _KIN_WORDS = frozenset(("ابناء", "ابن", "اهالي", "اهل", "ينحدر", "تنحدر", "المنحدر", "natives", "native"))
-_PLACE_PREPS = frozenset(("في", "الي", "نحو", "باتجاه", "داخل", "قرب", "محيط", "مقر", "قاعده", "in", "to", "at", "near"))
+_PLACE_PREPS = frozenset(
+    ("في", "الي", "نحو", "باتجاه", "داخل", "قرب", "محيط", "مقر", "قاعده", "in", "to", "at", "near")
+)
 _EXAMPLE_WORDS = frozenset(("مثل", "منها", "كقريه", "كبلده", "such", "including"))
-_ANAPHORS = {"المدينه": ("city", "town"), "البلده": ("town", "village"), "القريه": ("village",),
-             "المنطقه": (), "المكان": (), "الحي": ("neighbourhood",), "المحافظه": ("governorate",),
-             "the city": ("city", "town"), "the town": ("town", "village"), "the village": ("village",),
-             "the area": ()}
+_ANAPHORS = {
+    "المدينه": ("city", "town"),
+    "البلده": ("town", "village"),
+    "القريه": ("village",),
+    "المنطقه": (),
+    "المكان": (),
+    "الحي": ("neighbourhood",),
+    "المحافظه": ("governorate",),
+    "the city": ("city", "town"),
+    "the town": ("town", "village"),
+    "the village": ("village",),
+    "the area": (),
+}
 _SAME_RE = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
-_ANAPHOR_RE = re.compile(r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(المدينه|البلده|القريه|المنطقه|المكان|الحي|المحافظه|"
-                         r"the city|the town|the village|the area)(?!\w)")
+_ANAPHOR_RE = re.compile(
+    r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(المدينه|البلده|القريه|المنطقه|المكان|الحي|المحافظه|"
+    r"the city|the town|the village|the area)(?!\w)"
+)
 
 
 @dataclass
@@ -60,6 +196,7 @@ class PlaceHit:
     place: Place | None
     kind: str
     origin: bool = False
+    from_origin: bool = False  # "من مدينة X": where someone or something came from
     near: bool = False
     cue: str | None = None
     example: bool = False  # named after "مثل" (such as): an illustration, not where the event is
@@ -77,12 +214,24 @@ class PlaceHit:
         if self.near and precision == 1:
             precision = 2
         if self.place is None:
-            return EventLocation(name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind,
-                                 penalty=self.penalty)
+            return EventLocation(
+                name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind, penalty=self.penalty
+            )
         p = self.place
-        return EventLocation(name=p.name, name_ar=p.name_ar, admin1=p.admin1, admin2=p.admin2, admin3=p.admin3,
-                             pcode=p.pcode, lat=p.lat, lon=p.lon, geo_precision=precision, place_id=p.id, kind=p.kind,
-                             penalty=self.penalty)
+        return EventLocation(
+            name=p.name,
+            name_ar=p.name_ar,
+            admin1=p.admin1,
+            admin2=p.admin2,
+            admin3=p.admin3,
+            pcode=p.pcode,
+            lat=p.lat,
+            lon=p.lon,
+            geo_precision=precision,
+            place_id=p.id,
+            kind=p.kind,
+            penalty=self.penalty,
+        )
 
 
 def _load() -> Gazetteer | None:
@@ -104,17 +253,19 @@ class PlaceFinder:
         """Use the given gazetteer or the packaged one."""
         self.gazetteer = gazetteer if gazetteer is not None else _load()
 
-    def find(self, text: str, norm: str, to_norm: Callable[[int], int], words: Words,
-             mentions: list[Mention]) -> list[PlaceHit]:
+    def find(
+        self, text: str, norm: str, to_norm: Callable[[int], int], words: Words, mentions: list[Mention]
+    ) -> list[PlaceHit]:
         """Every place mention: gazetteer names, then cue-named places (حي X, قرية X) the gazetteer lacks."""
         hits: list[PlaceHit] = []
-        actor_spans = [(m.nstart, m.nend) for m in mentions if m.entry.category == "actor"
-                       and m.entry.value.strength == "strong"]  # type: ignore[attr-defined]
-        actor_src = [(m.start, m.end) for m in mentions if m.entry.category == "actor"
-                     and m.entry.value.strength == "strong"]  # type: ignore[attr-defined]
+        named = [m for m in mentions if m.entry.category == "actor" and is_strong_actor(m)]
+        actor_spans = [(m.nstart, m.nend) for m in named]
+        actor_src = [(m.start, m.end) for m in named]
         if self.gazetteer is not None:
             matches = self.gazetteer.find(text)
-            votes = Counter(m.candidates[0].admin1 for m in matches if len(m.candidates) == 1 and m.candidates[0].admin1)
+            votes = Counter(
+                m.candidates[0].admin1 for m in matches if len(m.candidates) == 1 and m.candidates[0].admin1
+            )
             for match in matches:
                 a, b = to_norm(match.start), to_norm(match.end)
                 before = [w for _, _, w in words.prev_words(a, 2)]
@@ -122,14 +273,18 @@ class PlaceFinder:
                 if inside_actor and not (before and before[0] in _PLACE_PREPS):
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
                 cue = _cue_of(before)
-                place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b:b + 40])
+                place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b : b + 40])
                 hits.append(PlaceHit(a, b, match.surface, place, place.kind, cue=cue))
         for m in _CUE_PLACE.finditer(norm):
             cue_word, first, second = m.group(1), m.group(2), m.group(3)
             name_start = m.start(2)
             short_head = first in _COMPOUND_HEADS and bool(second)
-            if first in _NOT_NAMES or (len(first) < 3 and not short_head) or first.isdigit() or (
-                    len(first) == 4 and first[0] in "تي"):
+            if (
+                first in _NOT_NAMES
+                or (len(first) < 3 and not short_head)
+                or first.isdigit()
+                or (len(first) == 4 and first[0] in "تي")
+            ):
                 continue
             if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < m.end()) for h in hits):
                 continue
@@ -145,16 +300,22 @@ class PlaceFinder:
         hits.sort(key=lambda h: h.nstart)
         for h in hits:
             before = [w for _, _, w in words.prev_words(h.nstart, 3)]
-            h.origin = bool(before) and (before[0] in _ORIGIN_WORDS or (len(before) > 1 and before[1] in _ORIGIN_WORDS
-                                                                            and before[0] in _CUE_KIND)
-                                         or any(w in _KIN_WORDS for w in before[:3]))
+            h.from_origin = bool(before) and (
+                before[0] in _ORIGIN_WORDS
+                or (len(before) > 1 and before[1] in _ORIGIN_WORDS and before[0] in _CUE_KIND)
+            )
+            h.origin = h.from_origin or any(w in _KIN_WORDS for w in before[:3])
             h.near = any(w in _NEAR_WORDS for w in before[:2])
             h.example = any(w in _EXAMPLE_WORDS for w in before[:3])
             h.destination = any(w in ("الي", "to") for w in before[:3])
             if any(w in _DIRECTION_WORDS for w in before[:2]):
                 h.penalty = 3  # "جنوب دير الزور": somewhere relative to the place, not at it
-            elif h.origin or h.example or any(w in ("بين", "between") for w in before[:3]) or (
-                    h.destination and any(w.startswith(("نقل", "اسعاف", "مشفي", "مستشفي")) for w in before[:4])):
+            elif (
+                h.origin
+                or h.example
+                or any(w in ("بين", "between") for w in before[:3])
+                or (h.destination and any(w.startswith(("نقل", "اسعاف", "مشفي", "مستشفي")) for w in before[:4]))
+            ):
                 h.penalty = 2
             elif h.near:
                 h.penalty = 1
@@ -166,18 +327,19 @@ class PlaceFinder:
         reinforcement = draft.event_type == "reinforcement"
         if draft.event_type in ("arrest", "abduction"):
             places = [p for p in places if not p.destination]
-        in_span = [p for p in places if draft.lo <= p.nstart < draft.hi and not (reinforcement and p.origin)
-                   and not p.example]
+        in_span = [
+            p for p in places if draft.lo <= p.nstart < draft.hi and not (reinforcement and p.origin) and not p.example
+        ]
         if in_span:
             return _best(in_span, trig).location(), "span"
-        anaphor = self._anaphor(doc.norm[draft.lo:draft.hi], state)
+        anaphor = self._anaphor(doc.norm[draft.lo : draft.hi], state)
         if anaphor is not None:
             return anaphor, "anaphor"
         sentence = [p for p in places if not (reinforcement and p.origin) and not p.example]
         if sentence:
             return _best(sentence, trig).location(), "sentence"
         sentence_lo = draft.sentence_lo
-        anaphor = self._anaphor(doc.norm[sentence_lo:draft.sentence_hi], state)
+        anaphor = self._anaphor(doc.norm[sentence_lo : draft.sentence_hi], state)
         if anaphor is not None:
             return anaphor, "anaphor"
         if places:
@@ -199,10 +361,10 @@ class PlaceFinder:
             counts = Counter(loc.key() for loc in state.event_places)
             best = max(state.event_places, key=lambda loc: counts[loc.key()])
             if not kinds or best.kind in kinds:
-                return best  # type: ignore[no-any-return]  # "البلدة ذاتها": the town the article is about
+                return best  # "البلدة ذاتها": the town the article is about
         if not kinds:
             if state.last_event_place is not None:
-                return state.last_event_place  # type: ignore[no-any-return]
+                return state.last_event_place
             return state.place_history[-1].location() if state.place_history else None
         if kinds == ("governorate",) and state.place_history:
             last = state.place_history[-1]
@@ -213,7 +375,7 @@ class PlaceFinder:
             return None
         for hit in reversed(state.place_history):
             if hit.kind in kinds:
-                return hit.location()  # type: ignore[no-any-return]
+                return hit.location()
         return None
 
 
@@ -240,13 +402,19 @@ def _cue_of(before: list[str]) -> str | None:
     return None
 
 
-def _pick_candidate(candidates: tuple[Place, ...], cue: str | None, votes: Counter[str], gazetteer: Gazetteer,
-                    after: str) -> Place:
+def _pick_candidate(
+    candidates: tuple[Place, ...], cue: str | None, votes: Counter[str], gazetteer: Gazetteer, after: str
+) -> Place:
     """Pick among places of one name: the cue's kind, the document's governorate, the parent named right after."""
     if len(candidates) == 1:
         return candidates[0]
-    wanted = {"neighbourhood": ("neighbourhood",), "village": ("village", "town"), "town": ("town", "village", "city"),
-              "city": ("city", "town"), "subdistrict": ("subdistrict",)}.get(_CUE_KIND.get(cue or "", ""), ())
+    wanted = {
+        "neighbourhood": ("neighbourhood",),
+        "village": ("village", "town"),
+        "town": ("town", "village", "city"),
+        "city": ("city", "town"),
+        "subdistrict": ("subdistrict",),
+    }.get(_CUE_KIND.get(cue or "", ""), ())
     if cue == "ريف":
         wanted = ("governorate", "district", "city")
     top_admin = votes.most_common(1)[0][0] if votes else None
@@ -254,8 +422,11 @@ def _pick_candidate(candidates: tuple[Place, ...], cue: str | None, votes: Count
     def score(place: Place) -> tuple[int, int, int]:
         parent = gazetteer.parent(place)
         parent_named = parent is not None and normalize_phrase(parent.name_ar).removeprefix("ال")[:4] in after
-        return (0 if place.kind in wanted else 1, 0 if parent_named or place.admin1 == top_admin else 1,
-                candidates.index(place))
+        return (
+            0 if place.kind in wanted else 1,
+            0 if parent_named or place.admin1 == top_admin else 1,
+            candidates.index(place),
+        )
 
     return min(candidates, key=score)
 

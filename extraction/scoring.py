@@ -26,7 +26,10 @@ def fold_english(name: str | None) -> str:
 
 def names_match(gold: dict[str, Any], name_en: str | None, name_ar: str | None) -> bool:
     """True when either script's folded names contain one another."""
-    for g, p in ((fold_english(gold.get("en")), fold_english(name_en)), (fold_arabic(gold.get("ar")), fold_arabic(name_ar))):
+    for g, p in (
+        (fold_english(gold.get("en")), fold_english(name_en)),
+        (fold_arabic(gold.get("ar")), fold_arabic(name_ar)),
+    ):
         if g and p and (g in p or p in g):
             return True
     return False
@@ -67,8 +70,16 @@ def score(gold: dict[str, Any], predictions: list[dict[str, Any]]) -> tuple[dict
     """Precision, recall, F1, fatalities accuracy and exact-place rate, with per-event detail rows."""
     by_name = {_key(p.get("document")): p for p in predictions}
     by_hash = {p.get("content_hash"): p for p in predictions if p.get("content_hash")}
-    t = {"pred": 0, "right": 0, "required": 0, "found": 0, "fat_known": 0, "fat_right": 0, "exact_loc": 0,
-         "missing_docs": 0}
+    t = {
+        "pred": 0,
+        "right": 0,
+        "required": 0,
+        "found": 0,
+        "fat_known": 0,
+        "fat_right": 0,
+        "exact_loc": 0,
+        "missing_docs": 0,
+    }
     detail: list[tuple[Any, ...]] = []
     for article in gold["articles"]:
         doc = by_name.get(_key(article["file"])) or by_hash.get(article.get("content_hash"))
@@ -101,7 +112,9 @@ def score(gold: dict[str, Any], predictions: list[dict[str, Any]]) -> tuple[dict
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     result: dict[str, Any] = dict(t)
     result.update(
-        precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
+        precision=round(precision, 3),
+        recall=round(recall, 3),
+        f1=round(f1, 3),
         fatalities_accuracy=round(t["fat_right"] / t["fat_known"], 3) if t["fat_known"] else None,
         exact_location_rate=round(t["exact_loc"] / t["found"], 3) if t["found"] else None,
     )

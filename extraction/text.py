@@ -10,9 +10,11 @@ _SENTENCE_END = re.compile(r"[.!?؟؛]+[\"'”»“)\]]*(?=\s|$)|\n+")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _WORD = re.compile(r"\w+")
-_EN_STOPWORDS = frozenset("the of and in to a was were by on at with from for that is".split())
-_QUOTE_OPEN = "“«\""
-_QUOTE_CLOSE = "”»\""
+_EN_STOPWORDS = frozenset(
+    ["the", "of", "and", "in", "to", "a", "was", "were", "by", "on", "at", "with", "from", "for", "that", "is"]
+)
+_QUOTE_OPEN = '“«"'
+_QUOTE_CLOSE = '”»"'
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,11 @@ def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sen
     body = text[start:end]
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    whole_line = text[line_start:start].strip() == "" and text[end:line_end if line_end >= 0 else len(text)].strip() == ""
+    whole_line = (
+        text[line_start:start].strip() == "" and text[end : line_end if line_end >= 0 else len(text)].strip() == ""
+    )
     words = len(_WORD.findall(body))
-    is_title = whole_line and body[-1] not in ".!?؟؛:\"”»" and words <= 16
+    is_title = whole_line and body[-1] not in '.!?؟؛:"”»' and words <= 16
     out.append(Sentence(start, end, paragraph, is_title))
 
 

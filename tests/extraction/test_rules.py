@@ -55,14 +55,32 @@ def test_rule(record: dict[str, Any]) -> None:
     for role in ("actor1", "actor2"):
         if role in expect:
             assert any(a["role"] == role and _same_name(expect[role], a["name"], a["name_ar"]) for a in actors), (
-                record["comment"], role, expect[role], actors)
+                record["comment"],
+                role,
+                expect[role],
+                actors,
+            )
     if "place" in expect:
         location = event["location"] or {}
         assert _same_name(expect["place"], location.get("name"), location.get("name_ar")), (
-            record["comment"], expect["place"], location)
+            record["comment"],
+            expect["place"],
+            location,
+        )
     if "precision" in expect:
-        assert (event["location"] or {}).get("geo_precision") == expect["precision"], (record["comment"], event["location"])
-    for key in ("date_start", "date_end", "date_precision", "date_text", "fatalities", "fatalities_vague", "injured",
-                "injured_vague"):
+        assert (event["location"] or {}).get("geo_precision") == expect["precision"], (
+            record["comment"],
+            event["location"],
+        )
+    for key in (
+        "date_start",
+        "date_end",
+        "date_precision",
+        "date_text",
+        "fatalities",
+        "fatalities_vague",
+        "injured",
+        "injured_vague",
+    ):
         if key in expect:
             assert event[key] == _as_text(expect[key]), (record["comment"], key, event[key], expect[key])

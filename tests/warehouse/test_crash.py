@@ -15,7 +15,7 @@ import duckdb
 import warehouse
 
 REPO = Path(__file__).resolve().parents[2]
-BATCHES, SIZE = 7, 100
+BATCHES, SIZE = 6, 60
 LOADER = """
 import sys
 from datetime import UTC, datetime
@@ -79,7 +79,7 @@ def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path: Path
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.strip() == "begin 3":
-            time.sleep(0.03)  # inside batch 3's transaction
+            time.sleep(0.01)  # inside batch 3's transaction
             os.kill(proc.pid, signal.SIGKILL)
             break
     proc.wait(timeout=30)

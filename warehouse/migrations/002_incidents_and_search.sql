@@ -57,20 +57,28 @@ CREATE MACRO ar_normalise(s) AS
         'أإآٱىةؤئ٠١٢٣٤٥٦٧٨٩',
         'اااايهوي0123456789');
 
--- Light stemming of space-separated normalised words, done with whole-string regular expressions (fast on
--- long texts): drop a leading article or conjunction/preposition + article, then a plural or pronoun
--- suffix, then a final ha/ya; every stem keeps at least two (prefix) or three (suffix) letters.
-CREATE MACRO ar_stem_words(s) AS
-    regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                regexp_replace(s, '(^| )(وال|بال|كال|فال|ال|لل)(\p{L}{2,})', '\1\3', 'g'),
-                '(\p{L}{3,})(ات|ون|ين|ان|ها|هم|يه)( |$)', '\1\3', 'g'),
-            '(\p{L}{3,})[هي]( |$)', '\1\2', 'g'),
-        ' +', ' ', 'g');
+-- Light stemming of one normalised word: drop a leading article or conjunction/preposition + article, then
+-- one plural or pronoun suffix (or a final ha/ya). Stems keep at least two letters (prefix) or three (suffix).
+CREATE MACRO ar_strip_prefix(w) AS
+    CASE
+        WHEN length(w) >= 5 AND left(w, 3) IN ('وال', 'بال', 'كال', 'فال') THEN substr(w, 4)
+        WHEN length(w) >= 4 AND left(w, 2) IN ('ال', 'لل') THEN substr(w, 3)
+        ELSE w
+    END;
 
-CREATE MACRO ar_light_stem(w) AS ar_stem_words(ar_normalise(w));
+CREATE MACRO ar_strip_suffix(w) AS
+    CASE
+        WHEN length(w) >= 5 AND right(w, 2) IN ('ات', 'ون', 'ين', 'ان', 'ها', 'هم', 'يه') THEN left(w, length(w) - 2)
+        WHEN length(w) >= 4 AND right(w, 1) IN ('ه', 'ي') THEN left(w, length(w) - 1)
+        ELSE w
+    END;
+
+CREATE MACRO ar_light_stem(w) AS ar_strip_suffix(ar_strip_prefix(w));
 
 -- The searchable form of any text: normalised, split into words (letters and digits), each lightly stemmed.
 CREATE MACRO ar_search_text(s) AS
-    ar_stem_words(trim(regexp_replace(ar_normalise(coalesce(s, '')), '[^\p{L}\p{N}]+', ' ', 'g')));
+    array_to_string(
+        list_transform(
+            list_filter(regexp_split_to_array(ar_normalise(coalesce(s, '')), '[^\p{L}\p{N}]+'), w -> w <> ''),
+            w -> ar_light_stem(w)),
+        ' ');
