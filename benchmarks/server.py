@@ -51,6 +51,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     """Serves the site's files with ETag and Last-Modified, and answers conditional GETs with 304, like nginx."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as a real server offers
+    disable_nagle_algorithm = True  # headers and body go out in two writes: Nagle would hold the body for an ACK
     site_root: Path
     base_url: bytes
     stats: Stats

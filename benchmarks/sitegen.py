@@ -25,9 +25,11 @@ PLACES = (
     "البصيرة", "هجين", "الكشمة", "صبيخان", "السكرية", "الجلاء", "الهري", "محكان", "الزباري", "البوليل",
     "الطيانة", "درنج", "سويدان", "الحسينية", "حطلة", "مراط", "خشام", "الصور", "الشعيطات", "غرانيج", "أبو حمام",
 )
+PLACES_EN = ("al-Asharah", "Mahkan", "al-Mayadin", "Dhiban", "al-Shuhayl", "al-Quriyah", "Muhassan", "al-Busayrah",
+             "Hajin", "al-Kishkiyah", "Subaykhan", "al-Tayyibah", "Diban", "al-Jalaa", "Abu Hamam", "Gharanij")
 _DIGITS = re.compile(r"(?<![\d/.-])\d{1,3}(?![\d/.-])")
 _ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_PLACE_PATTERN = re.compile("|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)))
+_PLACE_PATTERN = re.compile("|".join(sorted(map(re.escape, PLACES + PLACES_EN), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,11 @@ def variant(index: int, base: site.Article, donors: list[site.Article], rng: ran
         picked = rng.sample(extra, k=min(len(extra), rng.randint(1, 3)))
         position = rng.randint(2, max(2, len(paragraphs)))
         paragraphs[position:position] = picked
-    shuffled = list(PLACES)
-    rng.shuffle(shuffled)
-    mapping = dict(zip(PLACES, shuffled, strict=True))
+    mapping: dict[str, str] = {}
+    for names in (PLACES, PLACES_EN):
+        shuffled = list(names)
+        rng.shuffle(shuffled)
+        mapping.update(zip(names, shuffled, strict=True))
     paragraphs = [vary_places(vary_numbers(p, rng), mapping) for p in paragraphs]
     published = datetime(2024, 1, 1, 6, 0, tzinfo=SYRIA) + timedelta(minutes=rng.randint(0, 700 * 24 * 60))
     comments = [replace(c, date=published + timedelta(hours=1 + n)) for n, c in enumerate(base.comments)]

@@ -108,7 +108,7 @@ def _tokens(
     civilians: set[int] = set()
     for m in mentions:
         if m.nstart < lo or m.nend > hi:
-            continue
+            continue  # callers pass the mentions of the span; this guards the others
         if m.entry.category == "number" and m.entry.kind in ("cardinal", "dual", "single"):
             numbers.setdefault(m.nstart, (int(str(m.entry.value)), m.entry.kind))
         elif m.entry.category == "cue" and m.entry.kind in ("killed", "injured", "vague", "zero_casualty"):

@@ -584,10 +584,12 @@ class _Doc:
         assert self.finder is not None
         draft.location, draft.place_source = self.finder.choose(draft, places, state, self)
         draft.date = self._date(draft, bounds, lo, hi)
-        blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in self.dates]
+        blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in self.dates if lo <= d.nstart < hi]
         blocked += [(h.nstart, h.nend) for h in actor_hits if h.actor.actor_type != "Civilians"]
         if draft.event_type in VIOLENT_TYPES:
-            draft.casualties = count_casualties(self.norm, self.words, draft.lo, draft.hi, self.mentions, blocked)
+            draft.casualties = count_casualties(
+                self.norm, self.words, draft.lo, draft.hi, self._in(draft.lo, draft.hi), blocked
+            )
         definite = all(t.mention.definite for t in draft.triggers)
         own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
         draft.anaphoric = definite and draft.place_source != "span" and not own_date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
@@ -77,6 +78,7 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), out_offsets
 
 
+@lru_cache(maxsize=8192)
 def normalize_phrase(phrase: str) -> str:
     """Normalise one dictionary phrase the same way as `normalize_for_match` treats running text."""
     return normalize_for_match(phrase)[0].strip()

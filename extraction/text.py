@@ -13,8 +13,7 @@ _WORD = re.compile(r"\w+")
 _EN_STOPWORDS = frozenset(
     ["the", "of", "and", "in", "to", "a", "was", "were", "by", "on", "at", "with", "from", "for", "that", "is"]
 )
-_QUOTE_OPEN = '“«"'
-_QUOTE_CLOSE = '”»"'
+_QUOTE_MARK = re.compile("[“«”»]")
 
 
 @dataclass(frozen=True)
@@ -123,9 +122,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (“…”, «…»), used to mark evidence that is reported speech."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in "“«":
-            stack.append(i)
-        elif ch in "”»" and stack:
-            spans.append((stack.pop(), i + 1))
+    for mark in _QUOTE_MARK.finditer(text):
+        if mark.group(0) in "“«":
+            stack.append(mark.start())
+        elif stack:
+            spans.append((stack.pop(), mark.end()))
     return spans

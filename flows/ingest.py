@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from concurrent.futures import Executor
@@ -58,11 +59,13 @@ def ingest_source(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
                   pool: Executor | None) -> dict[str, Any]:
     """Run one source through every step; its state is saved only once all its batches are in."""
     saved = warehouse.get_source_state(con, source.name)
-    state = SourceState.from_json(saved) if saved else SourceState(validators={}, cursor=None, known_urls=set())
-    state.known_urls = warehouse.known_urls(con, source.name)
+    state = SourceState.from_json(json.dumps(saved) if saved else None)
+    # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched again
+    state.known_urls = set().union(*(warehouse.known_urls(con, s.name) for s in settings.sources))
     clock = time.perf_counter()
     discovery = discover_task(settings, source, state)
-    seconds: Counter[str] = Counter(discover=time.perf_counter() - clock)
+    seconds: dict[str, float] = {"discover": time.perf_counter() - clock, "fetch_wait": 0.0, "extract": 0.0,
+                                 "load": 0.0}
     retry = [u for u in warehouse.urls_to_retry(con, source.name) if u not in state.known_urls]
     urls = list(dict.fromkeys(retry + [item.url for item in discovery.items]))[: settings.max_items_per_source]
     totals: Counter[str] = Counter(discovered=len(discovery.items), retried=len(retry))
@@ -89,7 +92,9 @@ def ingest_source(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
         totals["fetched"] += len(docs)
         totals.update(load_task(con, run_id, source.name, extracted, rows, settings, stored))
         seconds["load"] += time.perf_counter() - clock
-    warehouse.save_source_state(con, source.name, discovery.state.to_json(), run_id)
+    kept = discovery.state.copy()
+    kept.known_urls = set()  # the warehouse knows them; the saved state stays small
+    warehouse.save_source_state(con, source.name, kept.to_json(), run_id)
     return {"source": source.name, **totals, "failures": sum(failures.values()), "failure_reasons": dict(failures),
             "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
@@ -147,8 +152,9 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     reasons: Counter[str] = Counter()
     for r in rows:
         reasons.update(r.get("failure_reasons", {}))
-    stage_seconds: Counter[str] = Counter()
+    stage_seconds: dict[str, float] = {}
     for r in rows:
-        stage_seconds.update(r.get("seconds", {}))
+        for stage, value in r.get("seconds", {}).items():
+            stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value
     return {"run_id": run_id, "flow_run_id": str(flow_run.id), **counts, "per_source": rows,
             "failure_reasons": dict(reasons), "stage_seconds": {k: round(v, 3) for k, v in stage_seconds.items()}}

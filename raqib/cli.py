@@ -25,7 +25,8 @@ def _date(text: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="raqib", description="Arabic conflict news into structured events in DuckDB.")
+    parser = argparse.ArgumentParser(prog="raqib",
+                                     description="Arabic conflict news into structured events in DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the ingestion flow once over the sources file")

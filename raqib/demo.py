@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 BASE_TOKEN = b"__BASE_URL__"
+DEMO_PORT = 47823
 DEFAULT_SITE = Path(__file__).resolve().parent.parent / "demo" / "site"
 EXAMPLE_QUERY = """-- the deadliest violent events, one row per event, ACLED-style columns
 SELECT event_date, sub_event_type, actor1, actor2, location, admin2, fatalities
@@ -27,7 +28,7 @@ class DemoSiteHandler(http.server.BaseHTTPRequestHandler):
     site_root: Path
     base_url: str
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         """Answer one GET with a file, its folder's index.html, or 404."""
         path = unquote(urlsplit(self.path).path)
         target = (self.site_root / path.lstrip("/")).resolve()
@@ -48,20 +49,26 @@ class DemoSiteHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the demo's output to the summary."""
 
 
 @contextmanager
 def serve_site(site_root: Path) -> Iterator[str]:
     """Serve a folder on 127.0.0.1 on a free port and yield its base URL."""
-    handler = type("Handler", (DemoSiteHandler,), {"site_root": site_root.resolve(), "base_url": ""})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    class Handler(DemoSiteHandler):
+        pass
+
+    Handler.site_root = site_root.resolve()
+    try:  # the same address every time, so a second demo run finds its pages already known
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", DEMO_PORT), Handler)
+    except OSError:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield handler.base_url
+        yield Handler.base_url
     finally:
         server.shutdown()
         server.server_close()

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from connectors import Discovery, FetchRecord, Fetcher, RawDocument, SourceState, discover
+from connectors import Discovery, Fetcher, FetchRecord, RawDocument, SourceState, discover
 from connectors.article import Article, Rejection, to_article
 from extraction import EXTRACTOR_VERSION, extract_events
 from raqib import archive
