@@ -32,12 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the ingestion flow once over the sources file")
     run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources TOML file (default: sources.toml)")
     run.add_argument("--db", type=Path, default=Path("raqib.duckdb"), help="warehouse file (default: raqib.duckdb)")
-    run.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ beside the db)")
+    run.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ by the db)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     demo = sub.add_parser("demo", help="serve the demo news site on 127.0.0.1 and ingest it")
     demo.add_argument("--db", type=Path, default=Path("raqib.duckdb"), help="warehouse file (default: raqib.duckdb)")
-    demo.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ beside the db)")
+    demo.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ by the db)")
     demo.add_argument("--site", type=Path, default=None, help="demo site folder (default: the shipped demo/site)")
 
     extract = sub.add_parser("extract", help="extract events from text or HTML files, without a warehouse")
