@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from extraction.lexicon import Mention
@@ -103,27 +104,32 @@ def _tokens(
     norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
 ) -> list[_Token]:
     """Annotate the words of [lo, hi) with numbers, person nouns and casualty cues."""
-    numbers: dict[int, tuple[int, str]] = {}
+    spans = words.between(lo, hi)
+    starts = [w[0] for w in spans]
+    numbers: dict[int, tuple[int, str, bool]] = {}  # word index -> (value, kind, has a clitic before it)
     cues: dict[int, str] = {}
     civilians: set[int] = set()
     for m in mentions:
         if m.nstart < lo or m.nend > hi:
             continue  # callers pass the mentions of the span; this guards the others
-        if m.entry.category == "number" and m.entry.kind in ("cardinal", "dual", "single"):
-            numbers.setdefault(m.nstart, (int(str(m.entry.value)), m.entry.kind))
-        elif m.entry.category == "cue" and m.entry.kind in ("killed", "injured", "vague", "zero_casualty"):
-            cues[m.nstart] = m.entry.kind
-        elif m.entry.category == "actor" and m.entry.kind == "civilians":
-            civilians.add(m.nstart)
+        i = bisect_right(starts, m.nstart) - 1
+        if i < 0:
+            continue
+        kind = m.entry.kind
+        if m.entry.category == "number" and kind in ("cardinal", "dual", "single"):
+            numbers.setdefault(i, (int(str(m.entry.value)), kind, m.nstart > starts[i]))
+        elif m.entry.category == "cue" and kind in ("killed", "injured", "vague", "zero_casualty"):
+            cues.setdefault(i, kind)
+        elif m.entry.category == "actor" and kind == "civilians":
+            civilians.add(i)
     out: list[_Token] = []
-    for start, end, text in words.between(lo, hi):
-        if any(start < b1 and end > b0 for b0, b1 in blocked):
+    for i, (start, end, text) in enumerate(spans):
+        if blocked and any(start < b1 and end > b0 for b0, b1 in blocked):
             continue
         number: int | None = None
         single = False
-        word_start = start
-        hit = next((numbers[p] for p in range(start, end) if p in numbers), None)
-        conj = text.startswith("و") and (text[1:].isdigit() or any(p in numbers for p in range(start + 1, end)))
+        hit = numbers.get(i)
+        conj = text.startswith("و") and (text[1:].isdigit() or (hit is not None and hit[2]))
         bare = text[1:] if conj and text[1:].isdigit() else text
         if bare.isdigit() and len(bare) <= 4:
             number = int(bare)
@@ -132,9 +138,7 @@ def _tokens(
                 single = True
             else:
                 number = hit[0]
-        cue = next((cues[p] for p in range(word_start, end) if p in cues), None)
-        civilian = any(p in civilians for p in range(start, end))
-        out.append(_Token(start, end, text, number, single, cue, civilian, conj or text in ("و", "and")))
+        out.append(_Token(start, end, text, number, single, cues.get(i), i in civilians, conj or text in ("و", "and")))
     return out
 
 

@@ -340,7 +340,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
     ]
     month_words, weekday_words = _MONTHS_MARK, _WEEKDAYS_MARK
     anchors: list[tuple[str, ...]] = [
-        ("/", "-", "."), ("-",), month_words, month_words, month_words, month_words, month_words, month_words,
+        ("/", "-"), ("-",), month_words, month_words, month_words, month_words, month_words, month_words,
         ("شهر",), ("month",), ("month",), ("شهر",), ("شهر",), ("month",), ("اسبوع",), ("week",),
         ("امس", "البارحه"), ("yesterday", "last night"), ("يوم",), ("today", "tonight", "this morning", "this evening"),
         weekday_words, weekday_words, ("عام", "سنه"), ("قبل", "منذ"), ("ago",), ("خلال",), ("past",), ("عام", "سنه"),
@@ -365,7 +365,8 @@ _WEEKDAYS_MARK: tuple[str, ...] = ("<weekday>",)
 _RANGE_JOINER = re.compile(r"^\s*(?:و|وحتى|حتى|الى|ولغايه|لغايه|-|–|to|until|and|through)\s*(?:ال)?$")
 
 
-def find_dates(norm: str, published: date | None) -> list[DatePhrase]:
+def find_dates(norm: str, published: date | None, calendar_at: dict[str, list[int]] | None = None
+               ) -> list[DatePhrase]:
     """Every date phrase in normalised text, resolved (against a stand-in reference when `published` is None).
 
     Each pattern is tried only where one of its anchor words occurs, starting at that word or one of the four
@@ -381,7 +382,10 @@ def find_dates(norm: str, published: date | None) -> list[DatePhrase]:
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
     for regex, handler, anchors in _COMPILED:
-        for m in _matches_near_anchors(regex, norm, starts, _ANCHOR_WORDS.get(anchors, anchors)):
+        known = None
+        if calendar_at is not None and anchors in (_MONTHS_MARK, _WEEKDAYS_MARK):
+            known = calendar_at.get("month" if anchors is _MONTHS_MARK else "weekday", [])
+        for m in _matches_near_anchors(regex, norm, starts, _ANCHOR_WORDS.get(anchors, anchors), known):
             start, end = m.start(), m.end()
             if end - start < 2 or any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
@@ -394,14 +398,25 @@ def find_dates(norm: str, published: date | None) -> list[DatePhrase]:
     return _join_ranges(norm, found)
 
 
-def _matches_near_anchors(regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...]
-                          ) -> list[re.Match[str]]:
+def _word_start(norm: str, pos: int) -> int:
+    """Start of the word that contains `pos`."""
+    while pos > 0 and norm[pos - 1].isalnum():
+        pos -= 1
+    return pos
+
+
+def _matches_near_anchors(regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...],
+                          known: list[int] | None = None) -> list[re.Match[str]]:
     """Matches of `regex` that start at one of the five words ending at an anchor word's occurrence."""
-    positions: set[int] = set()
-    for word in anchors:
+    positions: set[int] = set(known or ())
+    for word in anchors if known is None else ():
         pos = norm.find(word)
         while pos >= 0:
-            positions.add(pos)
+            end = pos + len(word)
+            whole = (end >= len(norm) or not norm[end].isalnum()) and (
+                pos == 0 or not norm[pos - 1].isalnum() or pos - _word_start(norm, pos) <= 3)
+            if whole or not word.isalnum():
+                positions.add(pos)
             pos = norm.find(word, pos + 1)
     out: list[re.Match[str]] = []
     last_end = -1

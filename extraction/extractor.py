@@ -10,7 +10,7 @@ from typing import Any
 
 from extraction.casualties import Casualties, count_casualties
 from extraction.dates import DatePhrase, find_dates
-from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, word_matches
+from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
 from extraction.places import PlaceFinder, PlaceHit
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
@@ -183,7 +183,11 @@ class Extractor:
         words = Words(norm)
         to_norm = _OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
-        dates = find_dates(norm, published)
+        calendar_at: dict[str, list[int]] = {"month": [], "weekday": []}
+        for m in raw:
+            if m.entry.category == "calendar":
+                calendar_at[m.entry.kind].append(m.nstart)
+        dates = find_dates(norm, published, calendar_at)
         quotes = [(to_norm(a), to_norm(b)) for a, b in quoted_spans(text) if b - a > 40]
         doc = _Doc(self.lexicon, text, norm, offsets, words, mentions, places, dates, quotes, published, lang)
         doc.finder = self.places
@@ -489,8 +493,7 @@ class _Doc:
             limit = following[-1][1]
             if any(m.nend <= a.nstart < limit for a in self._in(lo, hi, category="actor")):
                 return True
-        words = [w for _, _, w in following]
-        return any(word_matches(w, requires) for w in words)
+        return requirement_regex(requires).search(self.norm, m.nend, following[-1][1]) is not None
 
     def _modal(self, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
         """True when the trigger sits in the scope of an accusation, threat, denial, speculation, intent, ..."""

@@ -198,18 +198,18 @@ def load_lexicon() -> Lexicon:
 
 
 @lru_cache(maxsize=512)
-def _stems(patterns: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    """Normalised stems of `requires` patterns, with whether each may go on."""
-    return tuple((normalize_phrase(p.rstrip("*")), p.endswith("*")) for p in patterns if not p.startswith("@"))
+def requirement_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a `requires` list: any of its words, clitics allowed in front, `x*` words may go on."""
+    parts = []
+    for pattern in patterns:
+        if pattern.startswith("@"):
+            continue
+        stem = re.escape(normalize_phrase(pattern.rstrip("*")))
+        parts.append(stem + (r"\w*" if pattern.endswith("*") else ""))
+    alternation = "|".join(parts) or "(?!)"
+    return re.compile(r"(?<!\w)(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)(?:" + alternation + r")(?!\w)")
 
 
 def word_matches(word: str, patterns: tuple[str, ...]) -> bool:
     """True when a normalised word (clitics allowed in front) equals a pattern or starts with a `x*` pattern."""
-    for stem, is_open in _stems(patterns):
-        for cut in (0, 1, 2, 3, 4):
-            rest = word[cut:]
-            if cut and not _AR_PREFIX.match(word[:cut]):
-                continue
-            if rest == stem or (is_open and rest.startswith(stem)):
-                return True
-    return False
+    return requirement_regex(patterns).fullmatch(word) is not None

@@ -40,7 +40,8 @@ def normalize_keep_offsets(text: str) -> tuple[str, list[int]]:
 
 _MILITIA_FORMS = ("ميليشيات", "مليشيات", "ميلشيات", "مليشات", "ميليشيا", "مليشيا", "ميلشيا", "ملشيا")
 _MILITIA_WORD = re.compile("|".join(sorted(_MILITIA_FORMS, key=len, reverse=True)))
-_SPACE_RUN = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u200e\u200f\u2009\u202f_]+")
+_SPACE_TABLE = {i: " " for i in range(0x3001) if chr(i).isspace() and i != 0x20}
+_SPACE_TABLE.update({ord(c): " " for c in "\u200b\u200c\u200d\u200e\u200f\ufeff_"})
 _DOUBLE_SPACE = re.compile(r" {2,}")
 
 
@@ -63,7 +64,7 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     lowered = norm.lower()
     if len(lowered) == len(norm):
         norm = lowered
-    norm = _SPACE_RUN.sub(lambda m: " " * len(m.group(0)), norm)
+    norm = norm.translate(_SPACE_TABLE)
     if "  " not in norm:
         return norm, offsets
     pieces: list[str] = []

@@ -123,6 +123,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     rows: list[dict[str, Any]] = []
     status = "failed"
     try:
+        warehouse.save_sources(con, settings.sources, run_id)
         archive.reconcile(settings.archive_dir, warehouse.stored_hashes(con))
         with extraction_executor(settings) as pool:
             for source in (s for s in settings.sources if s.enabled):

@@ -218,13 +218,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     from warehouse import run_readonly_query
 
     columns, rows = run_readonly_query(args.db, f"""
-        SELECT run_id, flow_run_id, started_at, ended_at, status
+        SELECT flow_run_id, strftime(started_at, '%Y-%m-%d %H:%M') AS started,
+               round(epoch(ended_at) - epoch(started_at)) AS seconds, status,
+               articles_new AS new_articles, duplicates, events, failures
         FROM runs ORDER BY started_at DESC LIMIT {int(args.runs)}""")
     print("Last runs")
     print_table(columns, rows)
     columns, rows = run_readonly_query(args.db, """
         WITH last AS (
-            SELECT url, source, reason, ok, row_number() OVER (PARTITION BY url ORDER BY at DESC) AS n
+            SELECT url, source, reason, ok, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS n
             FROM fetch_log)
         SELECT source, reason, count(*) AS urls FROM last
         WHERE n = 1 AND NOT ok AND reason <> 'not_modified'

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import httpx
 from corpus import Report, page_html, report, rss_feed
 from testsite import Static, TestSite, _Handler
 
@@ -81,28 +84,85 @@ def write_sources(path: Path, sources: list[tuple[str, str, str]], **settings: A
     return path
 
 
-def raqib_env(prefect_home: Path) -> dict[str, str]:
-    """The environment of a `raqib` subprocess: its own Prefect home, no analytics, no configured server."""
+@dataclass
+class PrefectServer:
+    """A Prefect server process on 127.0.0.1: its API address and home folder."""
+
+    api: str
+    home: Path
+    proc: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        """Stop the server and everything in its process group."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=8)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=5)
+
+    def flow_run_state(self, flow_run_id: str) -> str:
+        """The state type of one flow run (COMPLETED, FAILED, RUNNING, ...)."""
+        return str(httpx.get(f"{self.api}/flow_runs/{flow_run_id}", timeout=10).json()["state_type"])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_prefect_server(home: Path, timeout: float = 120) -> PrefectServer:
+    """Start `prefect server start` on a free port of 127.0.0.1 and wait until it answers /health."""
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update({"PREFECT_HOME": str(home), "PREFECT_API_URL": api, "PREFECT_UI_ENABLED": "false",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    log = open(home / "server.log", "ab")  # noqa: SIM115 - the server writes to it for its whole life
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
+                             "127.0.0.1", "--port", str(port)], env=env, cwd=home, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    server = PrefectServer(api, home, proc)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"prefect server did not start:\n{(home / 'server.log').read_text(errors='replace')[-3000:]}")
+
+
+def raqib_env(server: PrefectServer) -> dict[str, str]:
+    """The environment of a `raqib` subprocess: the test Prefect server, no analytics, quiet logs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "RAQIB_"))}
     env.update({
-        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_HOME": str(server.home),
+        "PREFECT_API_URL": server.api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PYTHONPATH": str(REPO),
     })
     return env
 
 
-def start_raqib(args: list[str], prefect_home: Path) -> subprocess.Popen[str]:
-    """Start `raqib ARGS` in its own process group (so a kill also reaches the Prefect server it starts)."""
+def start_raqib(args: list[str], server: PrefectServer) -> subprocess.Popen[str]:
+    """Start `raqib ARGS` in its own process group, so that a kill reaches everything it started."""
     return subprocess.Popen(RAQIB + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=raqib_env(prefect_home), cwd=REPO, start_new_session=True)
+                            env=raqib_env(server), cwd=REPO, start_new_session=True)
 
 
-def run_raqib(args: list[str], prefect_home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_raqib(args: list[str], server: PrefectServer, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `raqib ARGS` to its end and return its exit code and output."""
-    proc = start_raqib(args, prefect_home)
+    proc = start_raqib(args, server)
     try:
         out, err = proc.communicate(timeout=timeout)
     finally:
@@ -117,10 +177,8 @@ def run_args(sources: Path, db: Path, archive: Path) -> list[str]:
 
 def kill_group(proc: subprocess.Popen[str]) -> None:
     """SIGKILL the process and every process of its group (the group id is its pid), then reap it."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=30)
     if proc.stdout:
         proc.stdout.close()

@@ -1,0 +1,47 @@
+"""Smoke test of the performance benchmark: a 30-page run writes a complete JSON record (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = 30
+
+
+@pytest.mark.slow
+def test_benchmark_writes_a_complete_record(tmp_path: Path) -> None:
+    """`python -m benchmarks.run --pages 30` ingests every page once, nothing on the rerun, and records it all."""
+    out = tmp_path / "results"
+    subprocess.run([sys.executable, "-m", "benchmarks.run", "--pages", str(PAGES), "--out", str(out)],
+                   cwd=PROJECT, check=True, timeout=280, capture_output=True)
+    records = [p for p in out.glob("*-N30.json")]
+    assert len(records) == 1
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    assert json.loads((out / "latest.json").read_text(encoding="utf-8")) == record
+
+    for key in ("timestamp", "pages", "machine_at_start", "site", "import_seconds", "baseline", "extractor",
+                "server_alone", "first_run", "rerun", "ratios", "goals", "machine_at_end"):
+        assert key in record, key
+    assert record["pages"] == PAGES
+    assert record["baseline"]["texts_distinct"] == PAGES  # every generated page has its own text
+    assert record["extractor"]["articles"] == PAGES and record["extractor"]["events"] > 0
+
+    first, rerun = record["first_run"], record["rerun"]
+    assert first["counts"]["fetched"] == PAGES
+    assert first["counts"]["articles_new"] == PAGES and first["counts"]["failures"] == 0
+    assert {"discover", "fetch_wait", "extract", "load"} <= set(first["stage_seconds"])
+    assert rerun["counts"]["articles_new"] == 0 and rerun["counts"]["fetched"] == 0
+    for run in (first, rerun):
+        assert run["wall_seconds"] > 0
+        assert run["memory"]["process_tree_peak_rss_mb"] >= run["memory"]["run_process_hwm_mb"] > 0
+        assert run["server"]["requests"] >= 1
+
+    for name in ("full_run_over_trafilatura", "rerun_over_first_run", "extractor_over_trafilatura"):
+        goal = record["goals"][name]
+        assert goal["value"] == record["ratios"][name] and goal["value"] > 0
+        assert goal["met"] == (goal["value"] <= goal["goal"])
