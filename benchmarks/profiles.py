@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-_PROCESS = re.compile(r'^process (\d+):"(.*)"$')
+_PROCESS = re.compile(r'^process (\d+):"(.*?)";')  # the command line may itself contain ";"
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^():]+)(?::\d+)?\)$")
 TOP = 25
 
@@ -44,12 +44,12 @@ def summarise(raw_profile: Path) -> dict[str, Any]:
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
-        frames = stack.split(";")
         kind = "run"
-        process = _PROCESS.match(frames[0])
-        if process:
+        # --subprocesses prefixes each stack with its process and that process's ancestors: the last one is the sampled
+        while process := _PROCESS.match(stack):
             kind = process_kind(process.group(2))
-            frames = frames[1:]
+            stack = stack[process.end():]
+        frames = stack.split(";")
         names = [frame_name(f) for f in frames if not f.startswith("thread ")]
         if not names:
             continue

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,57 @@ url = "{base_url}/sitemap_index.xml"
 """
 
 
-def run_raqib(workdir: Path, base_url: str, label: str, profile: bool) -> dict[str, Any]:
+def prefect_env(workdir: Path, api_url: str | None, project: Path | None = None) -> dict[str, str]:
+    """A throwaway Prefect home, and either a running API server or time for the ephemeral one to start."""
+    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1"}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    if project is not None:  # a scratch copy of the code, to measure a change before it is made
+        env["PYTHONPATH"] = str(project.resolve())
+    return env
+
+
+@contextmanager
+def prefect_api_server(workdir: Path) -> Iterator[str]:
+    """A `prefect server start` for the runs to share, as under `raqib serve` or a deployment; yield its API URL."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    prefect = Path(sys.executable).parent / "prefect"
+    log = (workdir / "prefect-server.log").open("wb")
+    process = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port),
+                                "--no-ui", "--analytics-off"], cwd=workdir, env=prefect_env(workdir, None),
+                               stdout=log, stderr=subprocess.STDOUT)
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(api + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("benchmark: the Prefect API server did not start; see prefect-server.log")
+            time.sleep(0.5)
+        yield api
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def run_raqib(workdir: Path, base_url: str, label: str, profile: bool, api_url: str | None,
+              project: Path | None = None) -> dict[str, Any]:
     """One `raqib run --json` in a subprocess, its wall time, result, server load and peak memory."""
     raqib = Path(sys.executable).parent / "raqib"
     command = [str(raqib), "run", "--sources", str(workdir / "sources.toml"), "--db", str(workdir / "bench.duckdb"),
@@ -112,10 +163,7 @@ def run_raqib(workdir: Path, base_url: str, label: str, profile: bool) -> dict[s
         py_spy = Path(sys.executable).parent / "py-spy"
         command = [str(py_spy), "record", "--subprocesses", "--rate", "50", "--format", "raw",
                    "--output", str(raw_profile), "--", *command]
-    # a throwaway Prefect home per benchmark; the ephemeral API server gets time to start on a busy machine
-    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1"}
-    env.pop("PREFECT_API_URL", None)
+    env = prefect_env(workdir, api_url, project)
     before = server_stats(base_url)
     stdout_path, stderr_path = workdir / f"{label}.stdout", workdir / f"{label}.stderr"
     clock = time.perf_counter()
@@ -172,11 +220,13 @@ def machine() -> dict[str, Any]:
 
 
 def benchmark(pages: int, seed: int, skip_baseline: bool, skip_rerun: bool, profile: bool,
-              keep: Path | None) -> dict[str, Any]:
+              keep: Path | None, api_server: bool = False, project: Path | None = None) -> dict[str, Any]:
     """Generate, serve, time the baseline and the runs; return the record."""
     workdir = Path(tempfile.mkdtemp(prefix="raqib-bench-"))
     record: dict[str, Any] = {"timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "pages": pages,
-                              "seed": seed, "machine_at_start": machine()}
+                              "seed": seed, "code": str(project.resolve()) if project else "this checkout",
+                              "prefect_api": "running server" if api_server else "ephemeral (per run)",
+                              "machine_at_start": machine()}
     try:
         clock = time.perf_counter()
         generated = generate_site(workdir / "site", pages, seed)
@@ -196,15 +246,17 @@ def benchmark(pages: int, seed: int, skip_baseline: bool, skip_rerun: bool, prof
             record["extractor"] = extractor_alone(texts, generated)
             print(f"extractor alone: {record['extractor']['ms_per_article']} ms/article, "
                   f"{record['extractor']['events_per_second']} events/s", flush=True)
-        with serve_in_process(generated.root) as base_url:
+        with ExitStack() as stack:
+            base_url = stack.enter_context(serve_in_process(generated.root))
+            api_url = stack.enter_context(prefect_api_server(workdir)) if api_server else None
             (workdir / "sources.toml").write_text(sources_toml(base_url, pages), encoding="utf-8")
             urls = [f"{base_url}/{p.parent.relative_to(generated.root).as_posix()}/" for p in generated.pages]
             record["server_alone"] = measure_throughput(urls, FETCH_CONCURRENCY)
             print(f"server alone: {record['server_alone']['pages_per_second']} pages/s", flush=True)
-            record["first_run"] = run_raqib(workdir, base_url, "first", profile)
+            record["first_run"] = run_raqib(workdir, base_url, "first", profile, api_url, project)
             print(f"raqib run: {record['first_run']['wall_seconds']} s {record['first_run']['counts']}", flush=True)
             if not skip_rerun:
-                record["rerun"] = run_raqib(workdir, base_url, "rerun", profile)
+                record["rerun"] = run_raqib(workdir, base_url, "rerun", profile, api_url, project)
                 print(f"rerun: {record['rerun']['wall_seconds']} s {record['rerun']['counts']}", flush=True)
         record["ratios"] = ratios(record)
         record["goals"] = goal_table(record["ratios"])
@@ -283,6 +335,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="run raqib under py-spy (slower; timings flagged)")
     parser.add_argument("--memory-check", action="store_true",
                         help="first runs at 2000 pages and at --pages (default 20000); compare peak memory")
+    parser.add_argument("--api-server", action="store_true",
+                        help="start one Prefect API server for both runs (as under `raqib serve`) instead of each "
+                             "`raqib run` starting its own ephemeral one")
+    parser.add_argument("--project", type=Path,
+                        help="run raqib from this copy of the code (PYTHONPATH) to measure a change in a scratch copy")
     parser.add_argument("--keep", type=Path, help="copy the work folder (database, logs, profiles) here")
     args = parser.parse_args(argv)
     if args.memory_check and "--pages" not in (argv if argv is not None else sys.argv):
@@ -301,9 +358,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(result, indent=2))
         return 0
-    record = benchmark(args.pages, args.seed, args.skip_baseline, args.skip_rerun, args.profile, args.keep)
-    path = write_record(record, args.out, f"{record['timestamp']}-N{args.pages}{'-profile' if args.profile else ''}",
-                        latest=not args.profile)
+    record = benchmark(args.pages, args.seed, args.skip_baseline, args.skip_rerun, args.profile, args.keep,
+                       args.api_server, args.project)
+    suffix = ("-api-server" if args.api_server else "") + ("-profile" if args.profile else "") + (
+        "-scratch" if args.project else "")
+    path = write_record(record, args.out, f"{record['timestamp']}-N{args.pages}{suffix}",
+                        latest=not (args.profile or args.project))
     print_summary(record)
     print(f"\nrecord: {path}")
     return 0

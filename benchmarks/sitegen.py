@@ -166,11 +166,15 @@ def generate_site(root: Path, count: int, seed: int = 7) -> GeneratedSite:
     pages: list[Path] = []
     entries: list[tuple[str, datetime]] = []
     languages: list[str] = []
+    texts: set[str] = set()
     total_bytes = 0
     for index in range(count):
         base = bases[index % len(bases)]
         donors = [a for a in by_language[base.lang] if a.post_id != base.post_id]
         article = variant(index, base, donors, rng)
+        while "\n".join(article.paragraphs) in texts:  # rare: the same mix drawn twice; draw again
+            article = variant(index, base, donors, rng)
+        texts.add("\n".join(article.paragraphs))
         latest = [(a.path, a.title) for a in recent[-10:]]
         page = article_html(article, recent[-12:] or [article], latest, rng)
         path = root / article.path / "index.html"

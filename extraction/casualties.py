@@ -41,6 +41,37 @@ _STOP_WORDS = frozenset(
     )
 )
 _PERSON_AFTER_NUMBER = 3
+_BROKEN_PLURALS = frozenset(
+    (
+        "جنود",
+        "رجال",
+        "شبان",
+        "عمال",
+        "ضباط",
+        "قاده",
+        "اطفال",
+        "نساء",
+        "عناصر",
+        "افراد",
+        "اشخاص",
+        "مسلحين",
+        "ابناء",
+        "اهالي",
+        "سكان",
+        "قتلي",
+        "جرحي",
+        "العديد",
+        "عده",
+        "عدد",
+        "بعض",
+        "عشرات",
+        "مئات",
+        "نحو",
+        "اكثر",
+        "ما",
+    )
+)
+_PLURAL_VERBS = frozenset(("قتلوا", "قضوا", "اصيبوا", "جرحوا", "استشهدوا", "لقوا"))
 _FILLERS = frozenset(
     (
         "ما",
@@ -185,6 +216,18 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
     return total, vague, civilians
 
 
+def _one_person(tok: _Token) -> int | None:
+    """1 when the word after a death word is an indefinite singular noun ("مهرب", "قائد"), else None."""
+    word = tok.text
+    if tok.number is not None or tok.cue is not None or tok.conj or word.startswith("ال") or len(word) < 3:
+        return None
+    if word in _BROKEN_PLURALS or word in _STOP_WORDS or not word.isalpha() or word.isascii():
+        return None
+    if word.endswith(("ين", "ون", "ات", "اء", "ي")):
+        return None
+    return 1
+
+
 def _and_between(tokens: list[_Token], a: int, b: int) -> bool:
     """True when a word starting with و lies between token a and token b."""
     return any(t.conj for t in tokens[a + 1 : b + 1])
@@ -214,6 +257,10 @@ def count_casualties(
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:
             count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"
+        if count is None and not vague and tok.text in _PLURAL_VERBS:  # "25 عنصراً من قوات النظام قتلوا"
+            back = [t for t in tokens[max(i - 6, 0) : i] if t.number is not None]
+            if back:
+                count = back[-1].number
         if count is None and tok.text.isascii():  # "Two soldiers were killed"
             back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None]
             if back:
@@ -227,6 +274,15 @@ def count_casualties(
                 vague = True
         if count is None and not vague and tok.cue == "killed" and tok.text in ("مقتله", "مصرعه", "حتفه", "حياته"):
             count = 1
+        if count is None and not vague and tok.cue == "killed" and i + 1 < len(tokens):
+            count = _one_person(tokens[i + 1])  # "مقتل مهرب": one person named by a singular noun
+            after = tokens[i + 1].text
+            if (
+                count is None
+                and tokens[i + 1].number is None
+                and (after in _BROKEN_PLURALS or (after.endswith(("ين", "ون")) and not tokens[i + 1].single))
+            ):
+                vague = True  # "مقتل جنود", "مقتل مدنيين": people, but how many is not said
         result.civilians = result.civilians or (civilians and tok.cue == "killed")
         if tok.cue == "killed":
             if count is not None:

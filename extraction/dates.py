@@ -340,15 +340,37 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
     ]
     month_words, weekday_words = _MONTHS_MARK, _WEEKDAYS_MARK
     anchors: list[tuple[str, ...]] = [
-        ("/", "-"), ("-",), month_words, month_words, month_words, month_words, month_words, month_words,
-        ("شهر",), ("month",), ("month",), ("شهر",), ("شهر",), ("month",), ("اسبوع",), ("week",),
-        ("امس", "البارحه"), ("yesterday", "last night"), ("يوم",), ("today", "tonight", "this morning", "this evening"),
-        weekday_words, weekday_words, ("عام", "سنه"), ("قبل", "منذ"), ("ago",), ("خلال",), ("past",), ("عام", "سنه"),
+        ("/", "-"),
+        ("-",),
+        month_words,
+        month_words,
+        month_words,
+        month_words,
+        month_words,
+        month_words,
+        ("شهر",),
+        ("month",),
+        ("month",),
+        ("شهر",),
+        ("شهر",),
+        ("month",),
+        ("اسبوع",),
+        ("week",),
+        ("امس", "البارحه"),
+        ("yesterday", "last night"),
+        ("يوم",),
+        ("today", "tonight", "this morning", "this evening"),
+        weekday_words,
+        weekday_words,
+        ("عام", "سنه"),
+        ("قبل", "منذ"),
+        ("ago",),
+        ("خلال",),
+        ("past",),
+        ("عام", "سنه"),
     ]
     assert len(anchors) == len(specs)
     return [(re.compile(regex), handler, words) for (regex, handler), words in zip(specs, anchors, strict=True)]
-
-
 
 
 def _previous_month(ref: date) -> tuple[date, date, str, bool]:
@@ -365,8 +387,7 @@ _WEEKDAYS_MARK: tuple[str, ...] = ("<weekday>",)
 _RANGE_JOINER = re.compile(r"^\s*(?:و|وحتى|حتى|الى|ولغايه|لغايه|-|–|to|until|and|through)\s*(?:ال)?$")
 
 
-def find_dates(norm: str, published: date | None, calendar_at: dict[str, list[int]] | None = None
-               ) -> list[DatePhrase]:
+def find_dates(norm: str, published: date | None, calendar_at: dict[str, list[int]] | None = None) -> list[DatePhrase]:
     """Every date phrase in normalised text, resolved (against a stand-in reference when `published` is None).
 
     Each pattern is tried only where one of its anchor words occurs, starting at that word or one of the four
@@ -405,8 +426,9 @@ def _word_start(norm: str, pos: int) -> int:
     return pos
 
 
-def _matches_near_anchors(regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...],
-                          known: list[int] | None = None) -> list[re.Match[str]]:
+def _matches_near_anchors(
+    regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...], known: list[int] | None = None
+) -> list[re.Match[str]]:
     """Matches of `regex` that start at one of the five words ending at an anchor word's occurrence."""
     positions: set[int] = set(known or ())
     for word in anchors if known is None else ():
@@ -414,7 +436,8 @@ def _matches_near_anchors(regex: re.Pattern[str], norm: str, starts: list[int], 
         while pos >= 0:
             end = pos + len(word)
             whole = (end >= len(norm) or not norm[end].isalnum()) and (
-                pos == 0 or not norm[pos - 1].isalnum() or pos - _word_start(norm, pos) <= 3)
+                pos == 0 or not norm[pos - 1].isalnum() or pos - _word_start(norm, pos) <= 3
+            )
             if whole or not word.isalnum():
                 positions.add(pos)
             pos = norm.find(word, pos + 1)
@@ -422,7 +445,7 @@ def _matches_near_anchors(regex: re.Pattern[str], norm: str, starts: list[int], 
     last_end = -1
     for pos in sorted(positions):
         k = bisect_right(starts, pos) - 1
-        for begin in starts[max(k - 4, 0):k + 1] if k >= 0 else [0]:
+        for begin in starts[max(k - 4, 0) : k + 1] if k >= 0 else [0]:
             if begin < last_end:
                 continue
             m = regex.match(norm, begin)

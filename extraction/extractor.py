@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,16 +13,18 @@ from extraction.casualties import Casualties, count_casualties
 from extraction.dates import DatePhrase, find_dates
 from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
-from extraction.places import PlaceFinder, PlaceHit
+from extraction.places import PlaceFinder, PlaceHit, _loc_key
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
 
-SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional"))
+SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand"))
 CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
 FAMILIES = ({"armed_clash", "attack"}, {"explosion", "airstrike", "shelling"})
 _PUNCT_BOUNDARY = re.compile(r"[،,;:؛()]")
 _AGENT_MARKERS = frozenset(
     (
+        "رصاص",
+        "قصف",
         "شنه",
         "شنته",
         "شنها",
@@ -83,6 +86,8 @@ _VICTIM_MARKERS = frozenset(
         "soldiers",
     )
 )
+_SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
+_CLITICS = re.compile(r"^(?:[وف]?[بل]|[وف])(?=\w{3})")
 _SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
 _WITNESS_VERBS = frozenset(
     (
@@ -178,8 +183,8 @@ class Extractor:
         lang = language or detect_language(text)
         if lang not in ("ar", "en"):
             return []
-        norm, offsets, raw = self.lexicon.scan(text)
-        mentions = _resolve_overlaps([m for m in raw if m.entry.lang == lang])
+        norm, offsets, raw = self.lexicon.scan(text, lang)
+        mentions = _resolve_overlaps(raw)
         words = Words(norm)
         to_norm = _OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
@@ -224,23 +229,23 @@ def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         if cat == "cue" and m.entry.kind in ("origin", "air", "mutual"):
             cat = "cue_" + m.entry.kind
         by_cat.setdefault(cat, []).append(m)
+    size = max((m.nend for m in mentions), default=0) + 1
     for group in by_cat.values():
         group.sort(key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))
-        taken: list[Mention] = []
+        occupied = bytearray(size)
+        spans: dict[tuple[int, int], set[str]] = {}
         for m in group:
-            if all(
-                m.nend <= t.nstart
-                or m.nstart >= t.nend
-                or (
-                    m.nstart == t.nstart
-                    and m.nend == t.nend
-                    and m.entry.kind != t.entry.kind
-                    and m.entry.category != "actor"
-                )
-                for t in taken
-            ):
-                taken.append(m)
-        out.extend(taken)
+            same = spans.get((m.nstart, m.nend))
+            if same is not None:  # one word, two meanings of the same category (not for actors)
+                if m.entry.category != "actor" and m.entry.kind not in same:
+                    same.add(m.entry.kind)
+                    out.append(m)
+                continue
+            if occupied.find(1, m.nstart, m.nend) != -1:
+                continue
+            occupied[m.nstart : m.nend] = b"\x01" * (m.nend - m.nstart)
+            spans[(m.nstart, m.nend)] = {m.entry.kind}
+            out.append(m)
     actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
     kept = []
     for m in out:
@@ -348,12 +353,8 @@ class _Doc:
             )
             draft.hi = hi if i == len(drafts) - 1 else self._clause(drafts[i + 1].triggers[0].pos, bounds, lo, hi)[0]
             self._fill(draft, actor_hits, sentence_places, bounds, lo, hi, state)
-            if (
-                all(t.trigger.form == "casualty" for t in draft.triggers)
-                and draft.casualties.killed is None
-                and not draft.actors
-            ):
-                continue  # a death word alone, with no count and nobody named, is not enough for an event
+            if all(t.trigger.form == "casualty" for t in draft.triggers) and not draft.casualties.killed:
+                continue  # a death word alone ("جثث القتلى"), without a count of the dead, is not an event
             for event in self._finish(draft):
                 events.append(event)
             if draft.location is not None:
@@ -373,6 +374,8 @@ class _Doc:
         hits: list[_ActorHit] = []
         for m in mentions:
             actor: Actor = m.entry.value  # type: ignore[assignment]
+            if actor.id == "armed_men" and m.definite:
+                continue  # "المسلحين": gunmen the text spoke of before, not a new actor
             if actor.strength != "anaphor":
                 hits.append(_ActorHit(m.nstart, m.nend, actor))
                 history.append(actor)
@@ -385,9 +388,13 @@ class _Doc:
                     for s in strong
                 ):
                     continue  # "ميليشيا الدفاع الوطني": the name follows
-                militias = [h for h in named if h.actor_type in ("Political Militias", "External/Other Forces")]
+                militias = [h for h in named if h.actor_type in ("Political Militias", "Identity Militias")]
                 if militias:
-                    hits.append(_ActorHit(m.nstart, m.nend, militias[-1]))
+                    chosen = militias[-1]
+                    if _SAME_AFTER.match(self.norm, m.nend):  # "الميليشيا ذاتها": the one the article is about
+                        counts = Counter(a.id for a in militias)
+                        chosen = max(reversed(militias), key=lambda a: counts[a.id])
+                    hits.append(_ActorHit(m.nstart, m.nend, chosen))
             elif actor.id == "pair_anaphor" and self.last_pair is not None:
                 for h in self.last_pair:
                     hits.append(_ActorHit(m.nstart, m.nend, h, via_pair=True))
@@ -400,6 +407,10 @@ class _Doc:
                         break
                 for h in reversed(pair):
                     hits.append(_ActorHit(m.nstart, m.nend, h, via_pair=True))
+            elif actor.id == "org_anaphor":
+                rebels = [h for h in named if h.actor_type == "Rebel Groups"]
+                if rebels:  # "التنظيم": the armed organisation named before (usually ISIS)
+                    hits.append(_ActorHit(m.nstart, m.nend, rebels[-1]))
             elif actor.id == "cell_anaphor":
                 if any(s.nstart - m.nend >= 0 and self.words.distance(m.nend, s.nstart) <= 3 for s in strong):
                     continue  # "خلية لتنظيم داعش": the name follows
@@ -486,7 +497,8 @@ class _Doc:
 
     def _requirement_met(self, m: Mention, requires: tuple[str, ...], lo: int, hi: int) -> bool:
         """True when a required word (or, for "@actor", an actor name) follows the trigger within six words."""
-        following = self.words.next_words(m.nend, 10)
+        window = next((int(r[1:]) for r in requires if r.startswith("~")), 10)
+        following = self.words.next_words(m.nend, window)
         if not following:
             return False
         if "@actor" in requires:
@@ -597,7 +609,9 @@ class _Doc:
         own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
         draft.anaphoric = definite and draft.place_source != "span" and not own_date
         c_start = self._clause(first.pos, bounds, lo, hi)[0]
-        subject_definite = any(c_start <= p < first.pos for p in self.dropped_definite)  # "المسيّرة أطلقت صاروخين"
+        subject_definite = any(c_start <= p < first.pos for p in self.dropped_definite) or any(
+            m.definite and m.entry.kind == "air" for m in self._in(c_start, first.pos, category="cue")
+        )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
         draft.remention = (definite or subject_definite) and not own_date
         chain_end = min((m.nstart for m in self._in(first.pos, hi, kind="reset", category="cue")), default=hi)
         chain_lo = self._chain_start(first.pos, lo)
@@ -643,6 +657,9 @@ class _Doc:
             draft.event_type = "armed_clash"
         if draft.event_type == "shelling" and "air" in kinds:
             draft.event_type = "airstrike"
+        generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
+        if draft.event_type == "attack" and generic and "air" in kinds:
+            draft.event_type = "airstrike"  # "Turkish drones struck ...": the aircraft says how
 
     def _roles(self, draft: _Draft, hits: list[_ActorHit]) -> list[EventActor]:
         """actor1 = who did it, actor2 = target or other side, from 'بين X و Y', word order and markers."""
@@ -664,13 +681,16 @@ class _Doc:
                 return _dedupe(ordered)
         passive = any(w in _PASSIVE for w in (x[2] for x in self.words.between(draft.lo, trig)))
         for h in sorted(hits, key=lambda h: h.nstart):
-            before = self._word_before(h.nstart, 2)
+            before = [_CLITICS.sub("", w) or w for w in self._word_before(h.nstart, 2)]
             if draft.event_type in ("armed_clash", "meeting", "defection", "reinforcement", "takeover", "protest"):
                 role = "actor1" if not ordered else "actor2"
                 if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
                     role = "associated"
             elif id(h) in draft.attached:
                 role = "actor1"
+            elif draft.event_type in ("arrest", "abduction"):
+                victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and before[:1] == ["من"])
+                role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
             elif h.actor.actor_type == "Civilians" or self._victim_of_casualty(h):
                 role = "actor2"
             elif any(w in _AGENT_MARKERS for w in before):
@@ -698,10 +718,16 @@ class _Doc:
     def _victim_of_casualty(self, hit: _ActorHit) -> bool:
         """True when a death or injury word stands shortly before the actor ("مقتل 3 عناصر من X")."""
         window = self.words.prev_words(hit.nstart, 4)
-        if not window:
-            return False
-        lo = window[-1][0]
-        return any(m.entry.kind in ("killed", "injured") for m in self._in(lo, hit.nstart, category="cue"))
+        if window:
+            cues = [
+                m for m in self._in(window[-1][0], hit.nstart, category="cue") if m.entry.kind in ("killed", "injured")
+            ]
+            if cues and not self._in(cues[-1].nend, hit.nstart, category="trigger"):
+                return True  # "مقتل 3 عناصر من X", not "قتلوا بهجوم لخلايا X"
+        after = self.words.next_words(hit.nend, 3)  # "4 عناصر من قسد قتلوا"
+        return bool(after) and any(
+            m.entry.kind in ("killed", "injured") for m in self._in(hit.nend, after[-1][1], category="cue")
+        )
 
     def _date(self, draft: _Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> DatePhrase | None:
         """The event's date phrase: nearest in its own span, else one of the sentence outside background clauses."""
@@ -862,10 +888,10 @@ def _continues(previous: Event | None, event: Event) -> bool:
         and (previous.location is None or event.location is None or previous.location.key() != event.location.key())
     ):
         return False  # a new place told with an indefinite noun is a new event
-    if any(a.actor_type != "Civilians" for a in event.actors):
-        return False
     if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
         return True  # "قبل ساعات من الاستهداف": the strike told above
+    if any(a.actor_type != "Civilians" for a in event.actors):
+        return False
     return event.event_type == previous.event_type or any(
         event.event_type in f and previous.event_type in f for f in FAMILIES
     )
@@ -942,7 +968,8 @@ def _absorb(target: Event, other: Event) -> None:
         target.date_precision = other.date_precision
         target.merge_dates = other.merge_dates
     if other.location is not None and (
-        target.location is None or (target.location.penalty >= 2 and other.location.penalty < 2)
+        target.location is None
+        or (target.location.penalty >= 1 and _loc_key(other.location) < _loc_key(target.location))
     ):
         target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)

@@ -84,10 +84,15 @@ class Lexicon:
             current = actor.parent if actor else None
         return tuple(chain)
 
-    def scan(self, text: str) -> tuple[str, list[int], list[Mention]]:
-        """Find every dictionary word in `text` (whole words, clitic-aware); overlapping hits are all returned."""
+    def scan(self, text: str, lang: str | None = None) -> tuple[str, list[int], list[Mention]]:
+        """Find every dictionary word in `text` (whole words, clitic-aware); overlapping hits are all returned.
+
+        With `lang`, only that language's entries are kept.
+        """
         norm, offsets = normalize_for_match(text)
         found: list[Mention] = []
+        prefix_ok: dict[str, bool] = {}
+        size = len(norm)
         for last, payload in self.automaton.iter(norm):
             key, entries = payload
             nstart = last - len(key) + 1
@@ -96,12 +101,19 @@ class Lexicon:
             while word_start > 0 and norm[word_start - 1].isalnum():
                 word_start -= 1
             prefix = norm[word_start:nstart]
-            continues = nend < len(norm) and norm[nend].isalnum()
+            if len(prefix) > 5:
+                continue
+            continues = nend < size and norm[nend].isalnum()
             for entry in entries:
                 if continues and not entry.open_end:
                     continue
+                if lang is not None and entry.lang != lang:
+                    continue
                 if entry.lang == "ar":
-                    if not _AR_PREFIX.match(prefix):
+                    ok = prefix_ok.get(prefix)
+                    if ok is None:
+                        ok = prefix_ok[prefix] = _AR_PREFIX.match(prefix) is not None
+                    if not ok:
                         continue
                 elif prefix:
                     continue
@@ -147,6 +159,8 @@ def _keys(phrase: str) -> list[tuple[str, bool]]:
             key = key[2:]
         if key:
             keys.append((key, open_end))
+            if " " not in key and key.endswith("ه") and len(key) >= 4:
+                keys.append((key[:-1] + "ت", True))  # ta marbuta before a suffix: غارة -> غارتين، عبوته
     return keys
 
 
@@ -202,7 +216,7 @@ def requirement_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for a `requires` list: any of its words, clitics allowed in front, `x*` words may go on."""
     parts = []
     for pattern in patterns:
-        if pattern.startswith("@"):
+        if pattern.startswith(("@", "~")):
             continue
         stem = re.escape(normalize_phrase(pattern.rstrip("*")))
         parts.append(stem + (r"\w*" if pattern.endswith("*") else ""))

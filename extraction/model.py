@@ -72,6 +72,7 @@ class EventLocation:
             "lat": self.lat,
             "lon": self.lon,
             "geo_precision": self.geo_precision,
+            "kind": self.kind,
         }
 
 

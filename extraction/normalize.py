@@ -11,6 +11,14 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‘": "'", "’": "'"})
 
 
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """Apply one-character replacements; a chain of str.replace is far faster than str.translate on Arabic."""
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 def normalize_ar(text: str) -> str:
     """Fold diacritics, tatweel, hamza/alef forms, ya/alef maqsura, ta marbuta and digits.
 
@@ -18,22 +26,24 @@ def normalize_ar(text: str) -> str:
     callers that need offsets use `normalize_keep_offsets` instead.
     """
     text = _DIACRITICS.sub("", text)
-    return text.translate(_ALEF).translate(_DIGITS).translate(_QUOTES)
+    return _replace_all(text, _ONE_PAIRS)
 
 
 # The three tables never feed each other, so one pass with their union is the same as three passes.
 _ONE_TABLE: dict[int, str | int | None] = {**_ALEF, **_DIGITS, **_QUOTES}
+_ONE_PAIRS = tuple((chr(k), v if isinstance(v, str) else chr(v or 0)) for k, v in _ONE_TABLE.items())
 _KEPT_RUNS = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
 
 def normalize_keep_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise `text` and return, for each output character, its offset in the input."""
     if not _DIACRITICS.search(text):
-        return text.translate(_ONE_TABLE), list(range(len(text)))
+        return _replace_all(text, _ONE_PAIRS), list(range(len(text)))
+    folded = _replace_all(text, _ONE_PAIRS)  # one character for one, never a mark: offsets stay aligned
     pieces: list[str] = []
     offsets: list[int] = []
-    for run in _KEPT_RUNS.finditer(text):
-        pieces.append(run.group(0).translate(_ONE_TABLE))
+    for run in _KEPT_RUNS.finditer(folded):
+        pieces.append(run.group(0))
         offsets.extend(range(run.start(), run.end()))
     return "".join(pieces), offsets
 
@@ -42,6 +52,7 @@ _MILITIA_FORMS = ("ميليشيات", "مليشيات", "ميلشيات", "مل�
 _MILITIA_WORD = re.compile("|".join(sorted(_MILITIA_FORMS, key=len, reverse=True)))
 _SPACE_TABLE = {i: " " for i in range(0x3001) if chr(i).isspace() and i != 0x20}
 _SPACE_TABLE.update({ord(c): " " for c in "\u200b\u200c\u200d\u200e\u200f\ufeff_"})
+_SPACE_PAIRS = tuple((chr(k), " ") for k in _SPACE_TABLE)
 _DOUBLE_SPACE = re.compile(r" {2,}")
 
 
@@ -52,7 +63,7 @@ def militia_variants(phrase: str) -> list[str]:
         return [phrase]
     plural = match.group(0).endswith("ات")
     forms = [f for f in _MILITIA_FORMS if f.endswith("ات") == plural]
-    return [phrase[: match.start()] + form + phrase[match.end():] for form in forms]
+    return [phrase[: match.start()] + form + phrase[match.end() :] for form in forms]
 
 
 def normalize_for_match(text: str) -> tuple[str, list[int]]:
@@ -64,15 +75,15 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     lowered = norm.lower()
     if len(lowered) == len(norm):
         norm = lowered
-    norm = norm.translate(_SPACE_TABLE)
+    norm = _replace_all(norm, _SPACE_PAIRS)
     if "  " not in norm:
         return norm, offsets
     pieces: list[str] = []
     out_offsets: list[int] = []
     pos = 0
     for run in _DOUBLE_SPACE.finditer(norm):  # keep the first space of a run, drop the rest
-        pieces.append(norm[pos:run.start() + 1])
-        out_offsets.extend(offsets[pos:run.start() + 1])
+        pieces.append(norm[pos : run.start() + 1])
+        out_offsets.extend(offsets[pos : run.start() + 1])
         pos = run.end()
     pieces.append(norm[pos:])
     out_offsets.extend(offsets[pos:])

@@ -50,7 +50,7 @@ _CUE_KIND = {
     "باديه": "desert",
 }
 _CUE_PLACE = re.compile(
-    r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي)\s+\(?\s*(\w+)(?:\s+(\w+))?"
+    r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي|باديه)\s+\(?\s*(\w+)(?:\s+(\w+))?"
 )
 _COMPOUND_HEADS = frozenset(
     (
@@ -293,7 +293,7 @@ class PlaceFinder:
                 end = m.end(3)
             if any(s <= name_start < e for s, e in actor_spans):
                 continue
-            src_a = _src(text, norm, name_start, to_norm)
+            src_a = _src(text, norm, m.start(1) if cue_word == "باديه" else name_start, to_norm)
             src_b = _src(text, norm, end, to_norm)
             surface = text[src_a:src_b].strip("()# ")
             hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
@@ -309,7 +309,7 @@ class PlaceFinder:
             h.example = any(w in _EXAMPLE_WORDS for w in before[:3])
             h.destination = any(w in ("الي", "to") for w in before[:3])
             if any(w in _DIRECTION_WORDS for w in before[:2]):
-                h.penalty = 3  # "جنوب دير الزور": somewhere relative to the place, not at it
+                h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (
                 h.origin
                 or h.example
@@ -330,16 +330,20 @@ class PlaceFinder:
         in_span = [
             p for p in places if draft.lo <= p.nstart < draft.hi and not (reinforcement and p.origin) and not p.example
         ]
+        earlier = [p for p in places if p.nstart < draft.hi and not p.from_origin]
+        anaphor = self._anaphor(doc.norm[draft.lo : draft.hi], state, earlier, draft.lo)
         if in_span:
-            return _best(in_span, trig).location(), "span"
-        anaphor = self._anaphor(doc.norm[draft.lo : draft.hi], state)
+            best = _best(in_span, trig)
+            if anaphor is not None and _loc_key(anaphor) < (best.penalty >= 2, best.rank, best.penalty):
+                return anaphor, "anaphor"  # "وسط القرية" beats a region or a place only named as origin
+            return best.location(), "span"
         if anaphor is not None:
             return anaphor, "anaphor"
         sentence = [p for p in places if not (reinforcement and p.origin) and not p.example]
         if sentence:
             return _best(sentence, trig).location(), "sentence"
         sentence_lo = draft.sentence_lo
-        anaphor = self._anaphor(doc.norm[sentence_lo : draft.sentence_hi], state)
+        anaphor = self._anaphor(doc.norm[sentence_lo : draft.sentence_hi], state, earlier, sentence_lo)
         if anaphor is not None:
             return anaphor, "anaphor"
         if places:
@@ -351,12 +355,18 @@ class PlaceFinder:
             return history[-1].location(), "discourse"
         return None, "none"
 
-    def _anaphor(self, span_text: str, state: Any) -> EventLocation | None:
-        """Resolve المدينة / البلدة / المنطقة / المكان to the place the text last named."""
+    def _anaphor(
+        self, span_text: str, state: Any, earlier: list[PlaceHit] | None = None, offset: int = 0
+    ) -> EventLocation | None:
+        """Resolve المدينة / البلدة / المنطقة / المكان to the place the text last named (this sentence first)."""
         m = _ANAPHOR_RE.search(span_text)
         if m is None:
             return None
         kinds = _ANAPHORS[m.group(1)]
+        if kinds and kinds != ("governorate",):
+            before = [p for p in earlier or [] if p.nstart < offset + m.start() and p.kind in kinds]
+            if before:
+                return before[-1].location()
         if _SAME_RE.match(span_text, m.end()) and state.event_places:
             counts = Counter(loc.key() for loc in state.event_places)
             best = max(state.event_places, key=lambda loc: counts[loc.key()])
@@ -429,6 +439,11 @@ def _pick_candidate(
         )
 
     return min(candidates, key=score)
+
+
+def _loc_key(location: EventLocation) -> tuple[bool, int, int]:
+    """The same preference order as `_best`, for an already resolved location."""
+    return (location.penalty >= 2, KIND_RANK.get(location.kind or "", 6), location.penalty)
 
 
 def _best(hits: list[PlaceHit], trig: int) -> PlaceHit:

@@ -54,13 +54,13 @@ def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sen
     whole_line = (
         text[line_start:start].strip() == "" and text[end : line_end if line_end >= 0 else len(text)].strip() == ""
     )
-    words = len(_WORD.findall(body))
-    is_title = whole_line and body[-1] not in '.!?؟؛:"”»' and words <= 16
+    is_title = whole_line and body[-1] not in '.!?؟؛:"”»' and len(_WORD.findall(body)) <= 16
     out.append(Sentence(start, end, paragraph, is_title))
 
 
 def detect_language(text: str) -> str:
     """Return "ar", "en" or "other" from the share of Arabic and Latin letters (and English function words)."""
+    text = text[:3000]  # the opening of an article is enough to tell its language
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if arabic >= 20 and arabic >= latin:

@@ -185,9 +185,13 @@ def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tup
         wait_for_deployment(server.api, "raqib-reextract/reextract", serve, log)
         flow_run_id = run_deployment(server.api, deployment["id"])
         assert_completes(server.api, flow_run_id, log)
+        artifacts = httpx.post(f"{server.api}/artifacts/filter", timeout=5,
+                               json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}).json()
     finally:
         stop(serve)
     assert warehouse_run(db, flow_run_id) == ("completed", len(REPORTS))
+    summary = next(a for a in artifacts if a["key"] == "ingest-summary")
+    assert "| test-site | 3 | 3 | 3 |" in summary["data"], summary["data"]
 
 
 def test_prefect_deploy_and_a_process_worker_run_both_deployments(server: Server, site_sources: tuple[Path, Path],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -91,6 +92,7 @@ class PrefectServer:
     api: str
     home: Path
     proc: subprocess.Popen[bytes]
+    code: Path = REPO  # where `raqib` subprocesses import the project from
 
     def stop(self) -> None:
         """Stop the server and everything in its process group."""
@@ -141,15 +143,29 @@ def start_prefect_server(home: Path, timeout: float = 120) -> PrefectServer:
     raise RuntimeError(f"prefect server did not start:\n{(home / 'server.log').read_text(errors='replace')[-3000:]}")
 
 
+PACKAGES = ("raqib", "connectors", "extraction", "warehouse", "flows", "report")
+
+
+def snapshot_code(target: Path) -> Path:
+    """Copy the project's packages to `target` once, so every run of a test session runs the same code.
+
+    While the project is developed, other packages change under a running suite; comparing two runs is
+    only meaningful when both ran the same extractor. In CI the copy equals the checkout.
+    """
+    for name in PACKAGES:
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
 def raqib_env(server: PrefectServer) -> dict[str, str]:
-    """The environment of a `raqib` subprocess: the test Prefect server, no analytics, quiet logs."""
+    """The environment of a `raqib` subprocess: the session's code, the test Prefect server, no analytics."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "RAQIB_"))}
     env.update({
         "PREFECT_HOME": str(server.home),
         "PREFECT_API_URL": server.api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(server.code),
     })
     return env
 
@@ -157,7 +173,7 @@ def raqib_env(server: PrefectServer) -> dict[str, str]:
 def start_raqib(args: list[str], server: PrefectServer) -> subprocess.Popen[str]:
     """Start `raqib ARGS` in its own process group, so that a kill reaches everything it started."""
     return subprocess.Popen(RAQIB + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=raqib_env(server), cwd=REPO, start_new_session=True)
+                            env=raqib_env(server), cwd=server.code, start_new_session=True)
 
 
 def run_raqib(args: list[str], server: PrefectServer, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -238,3 +254,22 @@ def assert_archive_agrees(db: Path, archive: Path) -> None:
         assert path.read_text(encoding="utf-8") == text
     assert sorted(n for n, _ in files.values()) == list(range(len(rows)))
     assert not [p for p in archive.iterdir() if p.name.startswith(".")], "temp files left in the archive"
+
+
+def assert_same_warehouse(db: Path, expected_db: Path) -> None:
+    """Every compared table of `db` equals that of `expected_db`; the message names the table and the fields."""
+    got, expected = snapshot(db), snapshot(expected_db)
+    for table, rows in expected.items():
+        if got[table] == rows:
+            continue
+        missing = [r for r in rows if r not in got[table]]
+        extra = [r for r in got[table] if r not in rows]
+        detail = ""
+        if missing and extra:  # show the fields that differ between two rows of the same key
+            twin = next((r for r in extra if r[0] == missing[0][0]), extra[0])
+            detail = "; differing fields " + repr([(i, str(a)[:80], str(b)[:80])
+                                                   for i, (a, b) in enumerate(zip(twin, missing[0], strict=False))
+                                                   if a != b])
+        raise AssertionError(f"{table}: {len(got[table])} rows, expected {len(rows)}; {len(missing)} missing, "
+                             f"{len(extra)} extra{detail}; first missing {str(missing[:1])[:300]}; "
+                             f"first extra {str(extra[:1])[:300]}")

@@ -1,0 +1,189 @@
+"""`raqib run` killed with SIGKILL part-way, then run again, ends with exactly the warehouse of an uninterrupted run.
+
+Real processes, a real Prefect server, real DuckDB files and a real web site on 127.0.0.1. The kill
+points are seen from outside, as an operator's crash would be: the feed request arriving (discovery),
+archive files appearing (batches being written), or the pages of a later batch being requested (which
+the flow does only after the batch two before it has committed).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from corpus import Report
+from harness import (
+    Delayed,
+    PrefectServer,
+    archive_files,
+    assert_archive_agrees,
+    assert_same_warehouse,
+    kill_group,
+    query,
+    run_args,
+    run_raqib,
+    serve_reports,
+    snapshot,
+    start_raqib,
+    wait_until,
+    write_sources,
+)
+from testsite import Static, TestSite
+
+pytestmark = pytest.mark.slow
+PAGES, BATCH = 60, 10
+DUPLICATES = {"/copy/of-report-7": 7, "/copy/of-report-42": 42}  # the same text under a second address
+
+
+@dataclass
+class Reference:
+    """The test site, its reports and the warehouse of one uninterrupted run."""
+
+    site: TestSite
+    reports: list[Report]
+    db: Path
+    archive: Path
+    work: Path
+    result: dict[str, Any]
+
+    def matching(self, db: Path, server: PrefectServer) -> Path:
+        """The reference warehouse made by the same extractor version as `db`.
+
+        Other engineers edit the extractor while this suite runs during development; when its version
+        moved between the reference run and the test's run, the reference is run again (a few times at
+        most). In CI the code does not change, and this never happens.
+        """
+        version = "SELECT DISTINCT extractor_version FROM articles"
+        wanted = query(db, version)
+        candidate = self.db
+        for attempt in range(3):
+            if query(candidate, version) == wanted:
+                return candidate
+            candidate = self.work / f"clean-{attempt}-{time.monotonic_ns()}.duckdb"
+            done = run_raqib(run_args(self.work / "sources.toml", candidate, candidate.with_suffix(".archive")),
+                             server)
+            assert done.returncode == 0, done.stderr[-3000:]
+        assert query(candidate, version) == wanted, "the extractor kept changing while the test ran"
+        return candidate
+
+
+@pytest.fixture(scope="module")
+def reference(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+    """Serve the generated site and run it once, uninterrupted, into its own warehouse."""
+    work = tmp_path_factory.mktemp("reference")
+    with TestSite() as site:
+        reports = serve_reports(site, range(PAGES), DUPLICATES)
+        feed = site.routes["/feed.xml"]
+        assert isinstance(feed, Static)
+        site.add("/slow-feed.xml", Delayed(1.5, feed))  # the same feed, answered after 1.5 s (under the read timeout)
+        sources = write_sources(work / "sources.toml", [("gen", "rss", site.url("/feed.xml"))], batch_size=BATCH)
+        db, archive = work / "clean.duckdb", work / "archive"
+        done = run_raqib(run_args(sources, db, archive), prefect_server)
+        assert done.returncode == 0, done.stderr[-3000:]
+        yield Reference(site, reports, db, archive, work, json.loads(done.stdout))
+
+
+def test_the_uninterrupted_run_stores_every_report_once(reference: Reference, prefect_server: PrefectServer) -> None:
+    result = reference.result
+    assert result["articles_new"] == PAGES and result["duplicates"] == len(DUPLICATES) and result["failures"] == 0
+    assert prefect_server.flow_run_state(result["flow_run_id"]) == "COMPLETED"
+    texts = {row[0] for row in query(reference.db, "SELECT text FROM articles")}
+    assert texts == {r.text for r in reference.reports}
+    assert query(reference.db, "SELECT count(*) FROM article_urls") == [(PAGES + len(DUPLICATES),)]
+    assert query(reference.db, "SELECT count(*) FROM articles WHERE content_hash NOT IN "
+                               "(SELECT content_hash FROM events)") == [(0,)]
+    assert_archive_agrees(reference.db, reference.archive)
+
+
+def test_a_second_run_adds_and_changes_nothing(reference: Reference, prefect_server: PrefectServer) -> None:
+    before = snapshot(reference.db)
+    sources = reference.work / "sources.toml"
+    again = run_raqib(run_args(sources, reference.db, reference.archive), prefect_server)
+    assert again.returncode == 0, again.stderr[-3000:]
+    result = json.loads(again.stdout)
+    assert (result["articles_new"], result["events"], result["failures"]) == (0, 0, 0)
+    assert snapshot(reference.db) == before
+    assert_archive_agrees(reference.db, reference.archive)
+
+
+def page_requested(site: TestSite, reports: list[Report], batch: int) -> Callable[[], bool]:
+    """True once any page of batch number `batch` (in feed order) has been requested."""
+    paths = {r.path for r in reports[batch * BATCH:(batch + 1) * BATCH]}
+    return lambda: any(p in paths for p in site.paths())
+
+
+def archive_holds(archive: Path, count: int) -> Callable[[], bool]:
+    """True once the archive folder holds at least `count` article files."""
+    return lambda: archive.is_dir() and sum(1 for p in archive.iterdir() if p.suffix == ".txt") >= count
+
+
+def kill_when(condition: Callable[[], bool], args: list[str], server: PrefectServer, settle: float = 0.0) -> None:
+    """Start `raqib run`, SIGKILL its whole process group once `condition` holds (after `settle` seconds)."""
+    proc = start_raqib(args, server)
+    try:
+        reached = wait_until(condition, proc)
+        if reached and settle:
+            time.sleep(settle)
+    finally:
+        kill_group(proc)
+    assert reached, "the run ended before the kill point"
+    assert proc.returncode == -signal.SIGKILL
+
+
+def assert_consistent_after_crash(db: Path, archive: Path) -> None:
+    """What a crash may leave: whole batches only, and an archive file for every stored article."""
+    stored = query(db, "SELECT content_hash, text FROM articles")
+    files = archive_files(archive)
+    for digest, text in stored:  # files are written before their batch commits
+        assert digest in files and files[digest][1].read_text(encoding="utf-8") == text
+    assert query(db, "SELECT count(*) FROM articles WHERE content_hash NOT IN "
+                     "(SELECT content_hash FROM events)") == [(0,)]
+    statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
+    assert statuses == ["interrupted"] * (len(statuses) - 1) + ["running"]
+
+
+CASES = {
+    # SIGKILL while the slow feed is being read, before any page is fetched
+    "during-discovery": ("/slow-feed.xml", lambda ref, arch: (lambda: ref.site.count("/slow-feed.xml") > 0), 0.3),
+    # SIGKILL while the third batch's archive files are being written, before or during its commit
+    "mid-batches": ("/feed.xml", lambda ref, arch: archive_holds(arch, 2 * BATCH + 3), 0.0),
+    # SIGKILL just after the second batch committed (batch 3's pages are requested only after that)
+    "after-a-commit": ("/feed.xml", lambda ref, arch: page_requested(ref.site, ref.reports, 3), 0.0),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference: Reference,
+                                                           prefect_server: PrefectServer, tmp_path: Path) -> None:
+    feed, condition, settle = CASES[case]
+    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url(feed))], batch_size=BATCH)
+    db, archive = tmp_path / "crashed.duckdb", tmp_path / "archive"
+    args = run_args(sources, db, archive)
+
+    kill_when(condition(reference, archive), args, prefect_server, settle)
+    assert_consistent_after_crash(db, archive)
+    if case == "mid-batches":  # a second crash, later in the resumed run
+        kill_when(archive_holds(archive, 4 * BATCH + 3), args, prefect_server)
+        assert_consistent_after_crash(db, archive)
+
+    done = run_raqib(args, prefect_server)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["failures"] == 0, result["failure_reasons"]
+    assert prefect_server.flow_run_state(result["flow_run_id"]) == "COMPLETED"
+
+    assert_same_warehouse(db, reference.matching(db, prefect_server))
+    assert_archive_agrees(db, archive)
+    # no gaps, no doubles: one successful fetch per stored address, every address once
+    assert query(db, "SELECT url, count(*) FROM fetch_log WHERE stage = 'fetch' AND ok GROUP BY url "
+                     "HAVING count(*) > 1") == []
+    assert query(db, "SELECT count(*) FROM article_urls") == [(PAGES + len(DUPLICATES),)]
+    statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
+    kills = 2 if case == "mid-batches" else 1
+    assert statuses == ["completed"] + ["interrupted"] * kills
