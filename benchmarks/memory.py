@@ -59,6 +59,8 @@ class TreeMemory:
         self.tree_peak_kb = 0
         self.peak_by_role: dict[str, int] = {}
         self.samples = 0
+        self.started = time.monotonic()
+        self.timeline: list[list[float]] = []  # [seconds, run process RSS MB, tree RSS MB], every ~2 s
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
 
@@ -87,6 +89,9 @@ class TreeMemory:
                 self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), _status_kb(pid, "VmHWM"), rss)
             stack.extend(_children(pid))
         self.tree_peak_kb = max(self.tree_peak_kb, total)
+        if self.samples % 10 == 0:
+            self.timeline.append([round(time.monotonic() - self.started, 1),
+                                  round(_status_kb(root, "VmRSS") / 1024, 1), round(total / 1024, 1)])
         self.samples += 1
 
     def result(self) -> dict[str, Any]:
@@ -95,4 +100,4 @@ class TreeMemory:
         return {"run_process_hwm_mb": round(self.main_hwm_kb / 1024, 1),
                 "process_tree_peak_rss_mb": round(self.tree_peak_kb / 1024, 1),
                 "child_peak_mb_by_role": {k: round(v / 1024, 1) for k, v in sorted(self.peak_by_role.items())},
-                "samples": self.samples}
+                "samples": self.samples, "timeline_seconds_run_mb_tree_mb": self.timeline}

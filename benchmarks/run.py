@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -152,6 +153,36 @@ def prefect_api_server(workdir: Path) -> Iterator[str]:
         log.close()
 
 
+_LOG_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) \| \w+ +\| (.*)$")
+PHASE_MARKS = {"server_start": "Starting temporary server", "flow_begin": "Beginning flow run",
+               "flow_end": "Finished in state", "server_stop": "Stopping temporary server"}
+
+
+def phases(log: str, started: datetime, ended: datetime) -> dict[str, float | None]:
+    """Split a run's wall time by its Prefect log lines: start-up, API server start, flow, tear-down (seconds)."""
+    marks: dict[str, float] = {}
+    day = started.replace(hour=0, minute=0, second=0, microsecond=0)
+    for line in log.splitlines():
+        match = _LOG_TIME.match(line)
+        if not match:
+            continue
+        moment = (day.timestamp() + int(match.group(1)) * 3600 + int(match.group(2)) * 60 + float(match.group(3)))
+        message = match.group(4)
+        for name, text in PHASE_MARKS.items():
+            if text not in message or (name == "flow_end" and "Flow run" not in message):
+                continue
+            if name == "flow_end" or name not in marks:  # the first start, the last end
+                marks[name] = moment
+    begin, end = started.timestamp(), ended.timestamp()
+    flow_begin, flow_end = marks.get("flow_begin"), marks.get("flow_end")
+    if flow_begin is None or flow_end is None:
+        return {"startup": None, "api_server_start": None, "flow": None, "teardown": None}
+    server = marks.get("server_start")
+    return {"startup": round((server or flow_begin) - begin, 2),
+            "api_server_start": round(flow_begin - server, 2) if server else 0.0,
+            "flow": round(flow_end - flow_begin, 2), "teardown": round(end - flow_end, 2)}
+
+
 def run_raqib(workdir: Path, base_url: str, label: str, profile: bool, api_url: str | None,
               project: Path | None = None) -> dict[str, Any]:
     """One `raqib run --json` in a subprocess, its wall time, result, server load and peak memory."""
@@ -167,11 +198,13 @@ def run_raqib(workdir: Path, base_url: str, label: str, profile: bool, api_url: 
     before = server_stats(base_url)
     stdout_path, stderr_path = workdir / f"{label}.stdout", workdir / f"{label}.stderr"
     clock = time.perf_counter()
+    started = datetime.now()  # local time, as in Prefect's log lines
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=err)
         memory = TreeMemory(process)
         code = process.wait()
     wall = time.perf_counter() - clock
+    ended = datetime.now()
     after = server_stats(base_url)
     if code != 0:
         tail = stderr_path.read_text(errors="replace")[-3000:]
@@ -186,6 +219,7 @@ def run_raqib(workdir: Path, base_url: str, label: str, profile: bool, api_url: 
         "failure_reasons": result.get("failure_reasons", {}),
         "stage_seconds": result.get("stage_seconds", {}),
         "outside_stages_seconds": round(wall - sum(result.get("stage_seconds", {}).values()), 3),
+        "phases_seconds": phases(stderr_path.read_text(encoding="utf-8", errors="replace"), started, ended),
         "server": {**served, "cpu_share_of_wall": round(served["cpu_seconds"] / wall, 3)},
         "memory": memory.result(),
         "profiled": profile,

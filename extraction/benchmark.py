@@ -2,7 +2,8 @@
 
     python -m extraction.benchmark [--rounds N] [--json]
 
-Uses the demo site's article pages (demo/site/**/index.html) when present, else the shared seed texts wrapped in a
+Times are CPU seconds of this process (time.process_time), medians over interleaved rounds. Uses the demo site's
+article pages (demo/site/**/index.html) when present, else the shared seed texts wrapped in a
 minimal page. Dictionaries and gazetteer are loaded before timing (they load once per process in the pipeline).
 """
 
@@ -14,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from extraction import extract_events
@@ -33,15 +35,11 @@ def _pages() -> list[bytes]:
     ]
 
 
-def _timed(func: object, items: list[Any], rounds: int) -> tuple[float, list[object]]:
-    """Median seconds per item over `rounds` passes, and the last pass's results."""
-    per_round: list[float] = []
-    results: list[object] = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        results = [func(item) for item in items]  # type: ignore[operator]
-        per_round.append((time.perf_counter() - started) / max(len(items), 1))
-    return statistics.median(per_round), results
+def _cpu_seconds(func: Callable[[Any], object], items: list[Any]) -> tuple[float, list[object]]:
+    """CPU seconds of this process per item (other processes on the machine do not count), and the results."""
+    started = time.process_time()
+    results = [func(item) for item in items]
+    return (time.process_time() - started) / max(len(items), 1), results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     pages = _pages()
     texts = [trafilatura.extract(p, favor_precision=True) or "" for p in pages]
     extract_events(texts[0] if texts else "", None)  # load dictionaries and gazetteer once
-    traf_s, _ = _timed(lambda p: trafilatura.extract(p, favor_precision=True), pages, args.rounds)
-    ext_s, events = _timed(lambda t: extract_events(t, None), texts, args.rounds)
+    traf_runs: list[float] = []
+    ext_runs: list[float] = []
+    events: list[object] = []
+    for _ in range(args.rounds):  # interleaved, so both see the same machine
+        traf, _ = _cpu_seconds(lambda p: trafilatura.extract(p, favor_precision=True), pages)
+        ext, events = _cpu_seconds(lambda t: extract_events(t, None), texts)
+        traf_runs.append(traf)
+        ext_runs.append(ext)
+    traf_s, ext_s = statistics.median(traf_runs), statistics.median(ext_runs)
     result = {
         "articles": len(pages),
         "mean_chars": round(statistics.mean(len(t) for t in texts), 1) if texts else 0,

@@ -153,9 +153,13 @@ def _tokens(
             cues.setdefault(i, kind)
         elif m.entry.category == "actor" and kind == "civilians":
             civilians.add(i)
+    mask = bytearray(hi - lo + 1)
+    for b0, b1 in blocked:
+        if b1 > lo and b0 < hi:
+            mask[max(b0, lo) - lo : min(b1, hi) - lo] = b"\x01" * (min(b1, hi) - max(b0, lo))
     out: list[_Token] = []
     for i, (start, end, text) in enumerate(spans):
-        if blocked and any(start < b1 and end > b0 for b0, b1 in blocked):
+        if mask.find(1, start - lo, min(end, hi) - lo) != -1:
             continue
         number: int | None = None
         single = False
@@ -238,6 +242,9 @@ def count_casualties(
 ) -> Casualties:
     """Killed and injured stated in the normalised span [lo, hi)."""
     result = Casualties()
+    worded = any(m.entry.category == "cue" and m.entry.kind in ("killed", "injured", "zero_casualty") for m in mentions)
+    if not worded and not _ZERO.search(norm, lo, hi) and "قتلي" not in norm[lo:hi]:
+        return result  # no death, injury or "no casualties" word: nothing to count
     tokens = _tokens(norm, words, lo, hi, mentions, blocked)
     zero = any(t.cue == "zero_casualty" for t in tokens) or bool(_ZERO.search(norm, lo, hi))
     both_vague = "قتلي وجرحي" in norm[lo:hi] or "قتلي او جرحي" in norm[lo:hi]

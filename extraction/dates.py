@@ -387,7 +387,12 @@ _WEEKDAYS_MARK: tuple[str, ...] = ("<weekday>",)
 _RANGE_JOINER = re.compile(r"^\s*(?:و|وحتى|حتى|الى|ولغايه|لغايه|-|–|to|until|and|through)\s*(?:ال)?$")
 
 
-def find_dates(norm: str, published: date | None, calendar_at: dict[str, list[int]] | None = None) -> list[DatePhrase]:
+def find_dates(
+    norm: str,
+    published: date | None,
+    calendar_at: dict[str, list[int]] | None = None,
+    word_starts: list[int] | None = None,
+) -> list[DatePhrase]:
     """Every date phrase in normalised text, resolved (against a stand-in reference when `published` is None).
 
     Each pattern is tried only where one of its anchor words occurs, starting at that word or one of the four
@@ -399,7 +404,7 @@ def find_dates(norm: str, published: date | None, calendar_at: dict[str, list[in
         _ANCHOR_WORDS[_MONTHS_MARK] = tuple(months)
         _ANCHOR_WORDS[_WEEKDAYS_MARK] = tuple(weekdays)
     ref = published or STAND_IN_REFERENCE
-    starts = [m.start() for m in _WORD.finditer(norm)]
+    starts = word_starts if word_starts is not None else [m.start() for m in _WORD.finditer(norm)]
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
     for regex, handler, anchors in _COMPILED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -86,6 +86,7 @@ _VICTIM_MARKERS = frozenset(
         "soldiers",
     )
 )
+_TARGETED = re.compile(r"(?<!\w)المستهدف|(?<!\w)مكان (?:الانفجار|الاستهداف|الهجوم|الغاره)")
 _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _CLITICS = re.compile(r"^(?:[وف]?[بل]|[وف])(?=\w{3})")
 _SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
@@ -192,13 +193,16 @@ class Extractor:
         for m in raw:
             if m.entry.category == "calendar":
                 calendar_at[m.entry.kind].append(m.nstart)
-        dates = find_dates(norm, published, calendar_at)
+        dates = find_dates(norm, published, calendar_at, words.starts)
         quotes = [(to_norm(a), to_norm(b)) for a, b in quoted_spans(text) if b - a > 40]
         doc = _Doc(self.lexicon, text, norm, offsets, words, mentions, places, dates, quotes, published, lang)
         doc.finder = self.places
         state = _DocState()
         events: list[Event] = []
-        for sentence in split_sentences(text):
+        sentences = split_sentences(text)
+        if all(s.is_title for s in sentences):  # a lone headline or sentence without a full stop is the text itself
+            sentences = [replace(s, is_title=False) for s in sentences]
+        for sentence in sentences:
             events.extend(doc.sentence_events(sentence, to_norm, state))
         merged = merge_events(events, self.lexicon)
         if not places:
@@ -337,9 +341,10 @@ class _Doc:
         lo, hi = to_norm(sentence.start), to_norm(sentence.end)
         actor_hits = self._resolve_actors(lo, hi, state)
         sentence_places = [p for p in self.places if lo <= p.nstart < hi]
-        bounds = self._boundaries(lo, hi)
+        bounds: list[tuple[int, str]] = []
         drafts: list[_Draft] = []
-        if not sentence.is_title:
+        if not sentence.is_title and self._in(lo, hi, category="trigger"):  # most sentences report nothing
+            bounds = self._boundaries(lo, hi)
             triggers = self._live_triggers(lo, hi, bounds)
             drafts = self._group(triggers, lo, hi, bounds, sentence_places)
         events: list[Event] = []
@@ -445,6 +450,17 @@ class _Doc:
         ]
         chains = [self._chain_start(t.pos, lo) for t in out]
         specific_chains = {self._chain_start(t.pos, lo) for t in specific}
+        named = {(c, t.trigger.event_type) for t, c in zip(out, chains, strict=True) if t.trigger.form != "generic"}
+        out = [  # "وصول التعزيزات": the specific noun of the same act carries the event
+            t
+            for t, c in zip(out, chains, strict=True)
+            if not (
+                t.trigger.form == "generic"
+                and t.trigger.event_type not in VIOLENT_TYPES
+                and (c, t.trigger.event_type) in named
+            )
+        ]
+        chains = [self._chain_start(t.pos, lo) for t in out]
         if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
             out = [
                 t
@@ -468,7 +484,7 @@ class _Doc:
         ]
         definite_violent = [
             m.nstart for m in self._in(lo, hi, category="trigger") if m.definite and m.entry.kind in VIOLENT_TYPES
-        ]
+        ] + [m.start() + lo for m in _TARGETED.finditer(self.norm[lo:hi])]  # "حول الموقع المستهدف"
         out = [
             t
             for t in out
@@ -605,7 +621,8 @@ class _Doc:
             draft.casualties = count_casualties(
                 self.norm, self.words, draft.lo, draft.hi, self._in(draft.lo, draft.hi), blocked
             )
-        definite = all(t.mention.definite for t in draft.triggers)
+        nouns = [t for t in draft.triggers if t.trigger.form not in ("past", "present")]
+        definite = bool(nouns) and all(t.mention.definite for t in nouns)  # "انفجرت العبوة": the known bomb
         own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
         draft.anaphoric = definite and draft.place_source != "span" and not own_date
         c_start = self._clause(first.pos, bounds, lo, hi)[0]
@@ -890,8 +907,9 @@ def _continues(previous: Event | None, event: Event) -> bool:
         return False  # a new place told with an indefinite noun is a new event
     if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
         return True  # "قبل ساعات من الاستهداف": the strike told above
-    if any(a.actor_type != "Civilians" for a in event.actors):
-        return False
+    known = {a.id for a in previous.actors}
+    if any(a.actor_type != "Civilians" and a.id not in known for a in event.actors):
+        return False  # a new actor: a new event
     return event.event_type == previous.event_type or any(
         event.event_type in f and previous.event_type in f for f in FAMILIES
     )

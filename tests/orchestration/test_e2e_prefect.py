@@ -133,7 +133,7 @@ def run_deployment(api: str, deployment_id: str, parameters: dict[str, Any] | No
     return str(response.json()["id"])
 
 
-def wait_for_final_state(api: str, flow_run_id: str, timeout: float = 60) -> str:
+def wait_for_final_state(api: str, flow_run_id: str, timeout: float = 90) -> str:
     """Poll a flow run until it ends (or the time is up); return its state type."""
     deadline = time.monotonic() + timeout
     state = "UNKNOWN"

@@ -215,9 +215,11 @@ def wait_until(condition: Callable[[], bool], proc: subprocess.Popen[str], timeo
 
 
 def archive_files(archive: Path) -> dict[str, tuple[int, Path]]:
-    """Map content hash to (number, path) for every archive file; fails on two files of one hash."""
+    """Map content hash to (number, path) for every archive file; fails on odd names and on two files of one hash."""
     found: dict[str, tuple[int, Path]] = {}
     for path in archive.iterdir() if archive.is_dir() else []:
+        if path.name.startswith(".") and path.name.endswith(".tmp"):
+            continue  # a write cut short by a kill; the next run removes it
         match = ARCHIVE_FILE.match(path.name)
         assert match, f"unexpected file in the archive: {path.name}"
         assert match.group(2) not in found, f"two archive files for {match.group(2)}"

@@ -113,9 +113,16 @@ def test_a_second_run_adds_and_changes_nothing(reference: Reference, prefect_ser
 
 
 def page_requested(site: TestSite, reports: list[Report], batch: int) -> Callable[[], bool]:
-    """True once any page of batch number `batch` (in feed order) has been requested."""
+    """True once any page of batch number `batch` (in feed order) is requested from now on."""
     paths = {r.path for r in reports[batch * BATCH:(batch + 1) * BATCH]}
-    return lambda: any(p in paths for p in site.paths())
+    seen = len(site.paths())
+    return lambda: any(p in paths for p in site.paths()[seen:])
+
+
+def feed_requested(site: TestSite, path: str) -> Callable[[], bool]:
+    """True once the feed at `path` is requested from now on."""
+    seen = site.count(path)
+    return lambda: site.count(path) > seen
 
 
 def archive_holds(archive: Path, count: int) -> Callable[[], bool]:
@@ -136,8 +143,8 @@ def kill_when(condition: Callable[[], bool], args: list[str], server: PrefectSer
     assert proc.returncode == -signal.SIGKILL
 
 
-def assert_consistent_after_crash(db: Path, archive: Path) -> None:
-    """What a crash may leave: whole batches only, and an archive file for every stored article."""
+def assert_consistent_after_crash(db: Path, archive: Path) -> int:
+    """What a crash may leave: whole batches only, and an archive file for every stored article; return their count."""
     stored = query(db, "SELECT content_hash, text FROM articles")
     files = archive_files(archive)
     for digest, text in stored:  # files are written before their batch commits
@@ -146,11 +153,12 @@ def assert_consistent_after_crash(db: Path, archive: Path) -> None:
                      "(SELECT content_hash FROM events)") == [(0,)]
     statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
     assert statuses == ["interrupted"] * (len(statuses) - 1) + ["running"]
+    return len(stored)
 
 
 CASES = {
     # SIGKILL while the slow feed is being read, before any page is fetched
-    "during-discovery": ("/slow-feed.xml", lambda ref, arch: (lambda: ref.site.count("/slow-feed.xml") > 0), 0.3),
+    "during-discovery": ("/slow-feed.xml", lambda ref, arch: feed_requested(ref.site, "/slow-feed.xml"), 0.3),
     # SIGKILL while the third batch's archive files are being written, before or during its commit
     "mid-batches": ("/feed.xml", lambda ref, arch: archive_holds(arch, 2 * BATCH + 3), 0.0),
     # SIGKILL just after the second batch committed (batch 3's pages are requested only after that)
@@ -167,7 +175,9 @@ def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference:
     args = run_args(sources, db, archive)
 
     kill_when(condition(reference, archive), args, prefect_server, settle)
-    assert_consistent_after_crash(db, archive)
+    stored = assert_consistent_after_crash(db, archive)
+    # the kill really came part-way: nothing yet during discovery, some whole batches later on
+    assert stored == 0 if case == "during-discovery" else 2 * BATCH <= stored < PAGES, stored
     if case == "mid-batches":  # a second crash, later in the resumed run
         kill_when(archive_holds(archive, 4 * BATCH + 3), args, prefect_server)
         assert_consistent_after_crash(db, archive)
@@ -187,3 +197,59 @@ def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference:
     statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
     kills = 2 if case == "mid-batches" else 1
     assert statuses == ["completed"] + ["interrupted"] * kills
+
+
+def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, prefect_server: PrefectServer,
+                                                          tmp_path: Path) -> None:
+    """While one run holds the warehouse, a second `raqib run` (and `raqib sql`) exits 3 with a clear message."""
+    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/slow-feed.xml"))],
+                            batch_size=BATCH)
+    db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
+    args = run_args(sources, db, archive)
+    first = start_raqib(args, prefect_server)
+    try:
+        assert wait_until(feed_requested(reference.site, "/slow-feed.xml"), first), "the first run never started"
+        second = run_raqib(args, prefect_server)
+        reader = run_raqib(["sql", "--db", str(db), "SELECT count(*) FROM articles"], prefect_server)
+        assert first.poll() is None, "the first run ended before the second was refused: no overlap tested"
+        out, err = first.communicate(timeout=120)
+    finally:
+        kill_group(first)
+    assert first.returncode == 0, err[-3000:]
+    for refused in (second, reader):
+        assert refused.returncode == 3, refused.stderr[-3000:]
+        assert f"warehouse {db} is busy" in refused.stderr and "try again when that process ends" in refused.stderr
+        assert "Traceback" not in refused.stderr
+    assert str(first.pid) in second.stderr  # the message names the process holding the warehouse
+    assert_same_warehouse(db, reference.matching(db, prefect_server))
+    assert_archive_agrees(db, archive)
+    assert query(db, "SELECT status FROM runs") == [("completed",)]
+
+
+def test_two_runs_started_together_never_corrupt_the_warehouse(reference: Reference, prefect_server: PrefectServer,
+                                                               tmp_path: Path) -> None:
+    """Started at the same moment: each either completes or refuses with exit 3; the next run completes."""
+    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/feed.xml"))],
+                            batch_size=BATCH)
+    db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
+    args = run_args(sources, db, archive)
+    procs = [start_raqib(args, prefect_server) for _ in range(2)]
+    results = []
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            results.append((proc.returncode, out, err))
+    finally:
+        for proc in procs:
+            kill_group(proc)
+    codes = sorted(code for code, _, _ in results)
+    assert codes in ([0, 0], [0, 3]), [err[-2000:] for _, _, err in results]
+    for code, _, err in results:
+        if code == 3:
+            assert f"warehouse {db} is busy" in err and "Traceback" not in err
+    done = run_raqib(args, prefect_server)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout)["articles_new"] == 0
+    assert_same_warehouse(db, reference.matching(db, prefect_server))
+    assert_archive_agrees(db, archive)
+    assert query(db, "SELECT DISTINCT status FROM runs") == [("completed",)]
