@@ -58,8 +58,8 @@ def local_worker_count() -> int:
 def dask_task_runner(settings: Settings) -> Any:
     """The prefect-dask task runner for these settings: the cluster at `dask_address`, else a local one.
 
-    The local cluster listens on 127.0.0.1 only and has no dashboard: it is a stand-in for a real
-    cluster on one machine, not a service for others.
+    The local cluster listens on 127.0.0.1 only, its status page on a free port (never a fixed one
+    that another cluster may hold): it is a stand-in for a real cluster, not a service for others.
     """
     from prefect_dask import DaskTaskRunner
 
@@ -68,7 +68,7 @@ def dask_task_runner(settings: Settings) -> Any:
     return DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={"n_workers": local_worker_count(), "threads_per_worker": 1, "processes": True,
-                        "host": "127.0.0.1", "dashboard_address": None},
+                        "host": "127.0.0.1", "dashboard_address": ":0"},
     )
 
 

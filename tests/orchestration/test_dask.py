@@ -20,7 +20,7 @@ from raqib.settings import load_settings
 def cluster() -> Iterator[LocalCluster]:
     """A two-process Dask cluster on 127.0.0.1, like a small real one."""
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as local:
+                      dashboard_address=":0") as local:
         yield local
 
 

@@ -181,7 +181,7 @@ def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tup
         expected = yaml.safe_load(PREFECT_YAML.read_text())["deployments"][0]["schedules"][0]
         schedule = deployment["schedules"][0]["schedule"]
         assert (schedule["cron"], schedule["timezone"]) == (expected["cron"], expected["timezone"])
-        assert deployment["parameters"]["sources_file"] == str(sources)
+        assert deployment["parameters"]["sources_file"] == str(sources.resolve())
         wait_for_deployment(server.api, "raqib-reextract/reextract", serve, log)
         flow_run_id = run_deployment(server.api, deployment["id"])
         assert_completes(server.api, flow_run_id, log)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ def reference(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFa
         feed = site.routes["/feed.xml"]
         assert isinstance(feed, Static)
         site.add("/slow-feed.xml", Delayed(1.5, feed))  # the same feed, answered after 1.5 s (under the read timeout)
+        site.add("/very-slow-feed.xml", Delayed(15.0, feed))  # keeps a run busy while others try the warehouse
         sources = write_sources(work / "sources.toml", [("gen", "rss", site.url("/feed.xml"))], batch_size=BATCH)
         db, archive = work / "clean.duckdb", work / "archive"
         done = run_raqib(run_args(sources, db, archive), prefect_server)
@@ -199,27 +201,37 @@ def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference:
     assert statuses == ["completed"] + ["interrupted"] * kills
 
 
+def finished(proc: subprocess.Popen[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Wait for a process and return its exit code and output."""
+    out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, prefect_server: PrefectServer,
                                                           tmp_path: Path) -> None:
     """While one run holds the warehouse, a second `raqib run` (and `raqib sql`) exits 3 with a clear message."""
-    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/slow-feed.xml"))],
-                            batch_size=BATCH)
+    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/very-slow-feed.xml"))],
+                            batch_size=BATCH, read_timeout=30.0, total_timeout=40.0)
     db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
     args = run_args(sources, db, archive)
     first = start_raqib(args, prefect_server)
     try:
-        assert wait_until(feed_requested(reference.site, "/slow-feed.xml"), first), "the first run never started"
-        second = run_raqib(args, prefect_server)
-        reader = run_raqib(["sql", "--db", str(db), "SELECT count(*) FROM articles"], prefect_server)
-        assert first.poll() is None, "the first run ended before the second was refused: no overlap tested"
+        assert wait_until(feed_requested(reference.site, "/very-slow-feed.xml"), first), "the first run never started"
+        late = [start_raqib(args, prefect_server),
+                start_raqib(["sql", "--db", str(db), "SELECT count(*) FROM articles"], prefect_server)]
+        second, reader = (finished(p) for p in late)
+        assert first.poll() is None, "the first run ended before the others were refused: no overlap tested"
         out, err = first.communicate(timeout=120)
     finally:
-        kill_group(first)
+        for proc in [first, *late]:
+            kill_group(proc)
     assert first.returncode == 0, err[-3000:]
-    for refused in (second, reader):
+    for refused, command in ((second, "run"), (reader, "sql")):
         assert refused.returncode == 3, refused.stderr[-3000:]
-        assert f"warehouse {db} is busy" in refused.stderr and "try again when that process ends" in refused.stderr
-        assert "Traceback" not in refused.stderr
+        last = refused.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"raqib {command}: warehouse {db} is busy"), refused.stderr[-3000:]
+        assert last.endswith("try again when that process ends.")
+    assert "Traceback" not in reader.stderr
     assert str(first.pid) in second.stderr  # the message names the process holding the warehouse
     assert_same_warehouse(db, reference.matching(db, prefect_server))
     assert_archive_agrees(db, archive)
@@ -246,7 +258,7 @@ def test_two_runs_started_together_never_corrupt_the_warehouse(reference: Refere
     assert codes in ([0, 0], [0, 3]), [err[-2000:] for _, _, err in results]
     for code, _, err in results:
         if code == 3:
-            assert f"warehouse {db} is busy" in err and "Traceback" not in err
+            assert err.strip().splitlines()[-1].startswith(f"raqib run: warehouse {db} is busy"), err[-3000:]
     done = run_raqib(args, prefect_server)
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout)["articles_new"] == 0
