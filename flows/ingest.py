@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,48 +56,118 @@ def chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, source: Source,
-                  pool: Executor | None) -> dict[str, Any]:
-    """Run one source through every step; its state is saved only once all its batches are in."""
-    saved = warehouse.get_source_state(con, source.name)
-    state = SourceState.from_json(json.dumps(saved) if saved else None)
+@dataclass
+class SourceRun:
+    """One source's progress through a run: its discovery, its counts, and whether it broke."""
+
+    source: Source
+    discovery: Discovery | None = None
+    totals: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    broken: bool = False
+
+    def summary(self) -> dict[str, Any]:
+        """The per-source row of the run summary."""
+        return {"source": self.source.name, **self.totals, "failures": sum(self.failures.values()),
+                "failure_reasons": dict(self.failures), "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, exc: BaseException) -> None:
+    """Record a source that failed as a whole; its state is not saved, so the next run retries it."""
+    get_run_logger().error("source %s failed: %s: %s", job.source.name, type(exc).__name__, exc)
+    reason = f"source_error: {type(exc).__name__}"
+    job.broken = True
+    job.failures[reason] += 1
+    warehouse.load_batch(con, run_id, job.source.name, [], {}, [{
+        "source": job.source.name, "url": job.source.url, "status": None, "ok": False, "reason": reason,
+        "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}], pipeline.EXTRACTOR_VERSION)
+
+
+def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, job: SourceRun,
+                 known: set[str]) -> list[list[str]]:
+    """Record a source's discovery and split its new and retried URLs into fetch batches."""
+    assert job.discovery is not None
+    retry = [u for u in warehouse.urls_to_retry(con, job.source.name) if u not in known]
+    urls = list(dict.fromkeys(retry + [item.url for item in job.discovery.items]))[: settings.max_items_per_source]
+    job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
+    records = [pipeline.record_dict(r) for r in job.discovery.records]
+    job.failures.update(pipeline.failure_counts(records))
+    job.totals.update(warehouse.load_batch(con, run_id, job.source.name, [], {}, records, pipeline.EXTRACTOR_VERSION))
+    return chunks(urls, settings.batch_size)
+
+
+def interleave(plans: list[tuple[SourceRun, list[list[str]]]]) -> list[tuple[SourceRun, list[str]]]:
+    """Order fetch batches round-robin over sources, so different hosts download at the same time."""
+    order: list[tuple[SourceRun, list[str]]] = []
+    for depth in range(max((len(b) for _, b in plans), default=0)):
+        order.extend((job, batches[depth]) for job, batches in plans if depth < len(batches))
+    return order
+
+
+def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, pool: Executor | None
+                   ) -> list[SourceRun]:
+    """Discover all sources at once, fetch their batches a few at a time, extract and load each in turn.
+
+    Network waits overlap across sources (each host keeps its own rate limit); extraction uses the
+    pool; loads stay in this thread, one transaction per batch. A source's state is saved only once
+    all its batches are in, so a crash makes the next run discover it again.
+    """
+    jobs = [SourceRun(s) for s in settings.sources if s.enabled]
     # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched again
-    state.known_urls = set().union(*(warehouse.known_urls(con, s.name) for s in settings.sources))
+    known = set().union(*(warehouse.known_urls(con, s.name) for s in settings.sources))
+    found = {}
+    for job in jobs:
+        saved = warehouse.get_source_state(con, job.source.name)
+        state = SourceState.from_json(json.dumps(saved) if saved else None)
+        state.known_urls = known
+        found[job.source.name] = (time.perf_counter(), discover_task.submit(settings, job.source, state))
+    plans = []
+    for job in jobs:
+        started, future = found[job.source.name]
+        try:
+            job.discovery = future.result()
+            job.seconds["discover"] += time.perf_counter() - started
+            plans.append((job, plan_batches(con, run_id, settings, job, known)))
+        except Exception as exc:  # one broken source never stops the others
+            source_broke(con, run_id, job, exc)
+    window: deque[tuple[SourceRun, Any]] = deque()
+    for job, urls in interleave(plans):
+        window.append((job, fetch_task.submit(settings, job.source, urls)))
+        if len(window) > settings.sources_in_parallel:
+            process_batch(con, run_id, settings, pool, *window.popleft())
+    while window:
+        process_batch(con, run_id, settings, pool, *window.popleft())
+    for job in jobs:
+        if not job.broken and job.discovery is not None:
+            kept = job.discovery.state.copy()
+            kept.known_urls = set()  # the warehouse knows them; the saved state stays small
+            warehouse.save_source_state(con, job.source.name, kept.to_json(), run_id)
+    return jobs
+
+
+def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, pool: Executor | None,
+                  job: SourceRun, pending: Any) -> None:
+    """Wait for one fetched batch, extract it and load it."""
+    if job.broken:
+        return
     clock = time.perf_counter()
-    discovery = discover_task(settings, source, state)
-    seconds: dict[str, float] = {"discover": time.perf_counter() - clock, "fetch_wait": 0.0, "extract": 0.0,
-                                 "load": 0.0}
-    retry = [u for u in warehouse.urls_to_retry(con, source.name) if u not in state.known_urls]
-    urls = list(dict.fromkeys(retry + [item.url for item in discovery.items]))[: settings.max_items_per_source]
-    totals: Counter[str] = Counter(discovered=len(discovery.items), retried=len(retry))
-    failures: Counter[str] = Counter()
-    records = [pipeline.record_dict(r) for r in discovery.records]
-    failures.update(pipeline.failure_counts(records))
-    totals.update(warehouse.load_batch(con, run_id, source.name, [], {}, records, pipeline.EXTRACTOR_VERSION))
-    batches = chunks(urls, settings.batch_size)
-    # the next batch downloads while this one is extracted and loaded
-    pending = fetch_task.submit(settings, source, batches[0]) if batches else None
-    for index in range(len(batches)):
-        clock = time.perf_counter()
-        assert pending is not None
+    try:
         docs, fetch_records = pending.result()
-        pending = fetch_task.submit(settings, source, batches[index + 1]) if index + 1 < len(batches) else None
-        seconds["fetch_wait"] += time.perf_counter() - clock
-        clock = time.perf_counter()
-        stored = warehouse.stored_hashes(con)
-        extracted = extract_task(docs, stored, pool)
-        seconds["extract"] += time.perf_counter() - clock
-        clock = time.perf_counter()
-        rows = [pipeline.record_dict(r) for r in fetch_records] + extracted.rejections
-        failures.update(pipeline.failure_counts(rows))
-        totals["fetched"] += len(docs)
-        totals.update(load_task(con, run_id, source.name, extracted, rows, settings, stored))
-        seconds["load"] += time.perf_counter() - clock
-    kept = discovery.state.copy()
-    kept.known_urls = set()  # the warehouse knows them; the saved state stays small
-    warehouse.save_source_state(con, source.name, kept.to_json(), run_id)
-    return {"source": source.name, **totals, "failures": sum(failures.values()), "failure_reasons": dict(failures),
-            "seconds": {k: round(v, 3) for k, v in seconds.items()}}
+    except Exception as exc:
+        source_broke(con, run_id, job, exc)
+        return
+    job.seconds["fetch_wait"] += time.perf_counter() - clock
+    clock = time.perf_counter()
+    stored = warehouse.stored_hashes(con)
+    extracted = extract_task(docs, stored, pool)
+    job.seconds["extract"] += time.perf_counter() - clock
+    clock = time.perf_counter()
+    rows = [pipeline.record_dict(r) for r in fetch_records] + extracted.rejections
+    job.failures.update(pipeline.failure_counts(rows))
+    job.totals["fetched"] += len(docs)
+    job.totals.update(load_task(con, run_id, job.source.name, extracted, rows, settings, stored))
+    job.seconds["load"] += time.perf_counter() - clock
 
 
 def summary_markdown(rows: list[dict[str, Any]]) -> str:
@@ -115,7 +186,6 @@ def summary_markdown(rows: list[dict[str, Any]]) -> str:
 def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", archive_dir: str | None = None
                 ) -> dict[str, Any]:
     """Run every enabled source once and load what is new into the warehouse."""
-    logger = get_run_logger()
     settings = load_settings(Path(sources_file), db_path=Path(db),
                              archive_dir=Path(archive_dir) if archive_dir else None)
     con = warehouse.connect_writer(settings.db_path)
@@ -126,17 +196,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         warehouse.save_sources(con, settings.sources, run_id)
         archive.reconcile(settings.archive_dir, warehouse.stored_hashes(con))
         with extraction_executor(settings) as pool:
-            for source in (s for s in settings.sources if s.enabled):
-                try:
-                    rows.append(ingest_source(con, run_id, settings, source, pool))
-                except Exception as exc:  # one broken source never stops the others
-                    logger.exception("source %s failed", source.name)
-                    warehouse.load_batch(con, run_id, source.name, [], {}, [{
-                        "source": source.name, "url": source.url, "status": None, "ok": False,
-                        "reason": f"source_error: {type(exc).__name__}", "bytes": 0, "duration_ms": 0.0,
-                        "stage": "discover", "at": datetime.now(UTC)}], pipeline.EXTRACTOR_VERSION)
-                    rows.append({"source": source.name, "failures": 1,
-                                 "failure_reasons": {f"source_error: {type(exc).__name__}": 1}})
+            rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
         warehouse.refresh_incidents(con)
         status = "completed"
     finally:

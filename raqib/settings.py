@@ -50,6 +50,7 @@ class Settings:
     backoff_base: float = 0.5
     concurrency: int = 8
     batch_size: int = 200
+    sources_in_parallel: int = 4
     max_items_per_source: int = 5000
     executor: str = "local"
     dask_address: str | None = None
@@ -68,6 +69,7 @@ _SETTING_TYPES: dict[str, type] = {
     "backoff_base": float,
     "concurrency": int,
     "batch_size": int,
+    "sources_in_parallel": int,
     "max_items_per_source": int,
     "executor": str,
     "dask_address": str,

@@ -183,10 +183,11 @@ def test_archive_names_come_only_from_hashes(hostile_run: HostileRun) -> None:
 
 def status_table(output: str, heading: str) -> list[dict[str, str]]:
     """The rows of the text table printed under `heading` by `raqib status`, by column name."""
-    lines = output.split(heading, 1)[1].strip().splitlines()
-    header = [cell.strip() for cell in lines[1].split(" | ")]
+    lines = output.split(heading, 1)[1].splitlines()
+    rule = next(i for i, line in enumerate(lines) if set(line) <= {"-", "+"} and line)
+    header = [cell.strip() for cell in lines[rule - 1].split(" | ")]
     rows = []
-    for line in lines[3:]:  # after the heading's rest, the column names and the rule
+    for line in lines[rule + 1:]:
         if line.startswith("("):
             break
         rows.append(dict(zip(header, (cell.strip() for cell in line.split(" | ")), strict=True)))
