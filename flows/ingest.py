@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
 
 import report
 import warehouse
@@ -184,11 +185,16 @@ def summary_markdown(rows: list[dict[str, Any]]) -> str:
 
 @flow(name="raqib-ingest", log_prints=True)
 def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", archive_dir: str | None = None
-                ) -> dict[str, Any]:
+                ) -> dict[str, Any] | State:
     """Run every enabled source once and load what is new into the warehouse."""
     settings = load_settings(Path(sources_file), db_path=Path(db),
                              archive_dir=Path(archive_dir) if archive_dir else None)
-    con = warehouse.connect_writer(settings.db_path)
+    try:
+        con = warehouse.connect_writer(settings.db_path)
+    except warehouse.WarehouseBusy as exc:
+        # another run holds the warehouse: a clear refusal, not a crash with a traceback
+        get_run_logger().error(str(exc))
+        return Failed(message=str(exc))
     run_id = warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), sources_file)
     rows: list[dict[str, Any]] = []
     status = "failed"

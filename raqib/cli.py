@@ -148,10 +148,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the ingestion flow once and print its summary."""
+    from prefect.exceptions import FailedRun
+
     from flows.ingest import ingest_flow
 
-    result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
-                         archive_dir=str(args.archive) if args.archive else None)
+    try:
+        result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
+                             archive_dir=str(args.archive) if args.archive else None)
+    except FailedRun as exc:  # e.g. another run holds the warehouse
+        print(f"raqib run: {exc}", file=sys.stderr)
+        return 3
+    assert isinstance(result, dict)  # a flow that ends Failed raises instead of returning its state
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
     else:

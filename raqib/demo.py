@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import mimetypes
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -94,6 +95,8 @@ url = "{base_url}/sitemap.xml"
 
 def run_demo(db: Path, archive_dir: Path | None = None, site: Path | None = None) -> int:
     """Serve the demo site, run the ingestion flow on it and print a summary and an example query."""
+    from prefect.exceptions import FailedRun
+
     from flows.ingest import ingest_flow
     from raqib.cli import print_run_summary, print_table
     from warehouse import run_readonly_query
@@ -105,8 +108,13 @@ def run_demo(db: Path, archive_dir: Path | None = None, site: Path | None = None
         print(f"demo site: {base_url}/ ({sum(1 for _ in site_root.rglob('*.html'))} pages)")
         sources = Path(tmp) / "sources.toml"
         sources.write_text(demo_sources(base_url), encoding="utf-8")
-        result = ingest_flow(sources_file=str(sources), db=str(db),
-                             archive_dir=str(archive_dir) if archive_dir else None)
+        try:
+            result = ingest_flow(sources_file=str(sources), db=str(db),
+                                 archive_dir=str(archive_dir) if archive_dir else None)
+        except FailedRun as exc:  # e.g. another run holds the warehouse
+            print(f"raqib demo: {exc}", file=sys.stderr)
+            return 3
+    assert isinstance(result, dict)  # a flow that ends Failed raises instead of returning its state
     print()
     print_run_summary(result)
     print(f"\nwarehouse: {db}")

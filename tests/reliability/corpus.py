@@ -75,7 +75,8 @@ def page_html(item: Report, lang: str = "ar", charset: str | None = "utf-8") -> 
 def rss_feed(base: str, items: list[tuple[str, str]]) -> str:
     """An RSS 2.0 feed of (path, title) pairs on the site at `base`."""
     entries = "".join(
-        f"<item><title>{escape(title)}</title><link>{escape(base + path)}</link><guid>{escape(base + path)}</guid></item>"
+        f"<item><title>{escape(title)}</title><link>{escape(base + path)}</link>"
+        f"<guid>{escape(base + path)}</guid></item>"
         for path, title in items
     )
     return (

@@ -1,4 +1,4 @@
-"""Helpers for the whole-pipeline tests: `raqib` as a real subprocess, a site of generated pages, warehouse snapshots."""
+"""Whole-pipeline test helpers: `raqib` as a real subprocess, a site of generated pages, warehouse snapshots."""
 
 from __future__ import annotations
 
@@ -251,7 +251,7 @@ def assert_archive_agrees(db: Path, archive: Path) -> None:
     files = archive_files(archive)
     assert set(files) == {r[0] for r in rows}
     for digest, text, archive_path in rows:
-        number, path = files[digest]
+        _, path = files[digest]
         assert Path(archive_path).name == path.name
         assert path.read_text(encoding="utf-8") == text
     assert sorted(n for n, _ in files.values()) == list(range(len(rows)))

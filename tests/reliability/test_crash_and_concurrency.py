@@ -39,7 +39,9 @@ from testsite import Static, TestSite
 
 pytestmark = pytest.mark.slow
 PAGES, BATCH = 60, 10
-DUPLICATES = {"/copy/of-report-7": 7, "/copy/of-report-42": 42}  # the same text under a second address
+DUPLICATES = {"/repeat/of-report-7": 7, "/repeat/of-report-42": 42}  # the same text under a second address
+LOOKAHEAD = 2  # batches fetched ahead of the one being loaded (the `sources_in_parallel` setting)
+SETTINGS = {"batch_size": BATCH, "sources_in_parallel": LOOKAHEAD}
 
 
 @dataclass
@@ -84,7 +86,7 @@ def reference(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFa
         assert isinstance(feed, Static)
         site.add("/slow-feed.xml", Delayed(1.5, feed))  # the same feed, answered after 1.5 s (under the read timeout)
         site.add("/very-slow-feed.xml", Delayed(15.0, feed))  # keeps a run busy while others try the warehouse
-        sources = write_sources(work / "sources.toml", [("gen", "rss", site.url("/feed.xml"))], batch_size=BATCH)
+        sources = write_sources(work / "sources.toml", [("gen", "rss", site.url("/feed.xml"))], **SETTINGS)
         db, archive = work / "clean.duckdb", work / "archive"
         done = run_raqib(run_args(sources, db, archive), prefect_server)
         assert done.returncode == 0, done.stderr[-3000:]
@@ -114,9 +116,15 @@ def test_a_second_run_adds_and_changes_nothing(reference: Reference, prefect_ser
     assert_archive_agrees(reference.db, reference.archive)
 
 
+def batch_paths(reports: list[Report], batch: int) -> set[str]:
+    """The pages of fetch batch number `batch`: discovery orders undated feed items by URL."""
+    ordered = sorted([r.path for r in reports] + list(DUPLICATES))
+    return set(ordered[batch * BATCH:(batch + 1) * BATCH])
+
+
 def page_requested(site: TestSite, reports: list[Report], batch: int) -> Callable[[], bool]:
-    """True once any page of batch number `batch` (in feed order) is requested from now on."""
-    paths = {r.path for r in reports[batch * BATCH:(batch + 1) * BATCH]}
+    """True once any page of fetch batch number `batch` is requested from now on."""
+    paths = batch_paths(reports, batch)
     seen = len(site.paths())
     return lambda: any(p in paths for p in site.paths()[seen:])
 
@@ -163,8 +171,8 @@ CASES = {
     "during-discovery": ("/slow-feed.xml", lambda ref, arch: feed_requested(ref.site, "/slow-feed.xml"), 0.3),
     # SIGKILL while the third batch's archive files are being written, before or during its commit
     "mid-batches": ("/feed.xml", lambda ref, arch: archive_holds(arch, 2 * BATCH + 3), 0.0),
-    # SIGKILL just after the second batch committed (batch 3's pages are requested only after that)
-    "after-a-commit": ("/feed.xml", lambda ref, arch: page_requested(ref.site, ref.reports, 3), 0.0),
+    # SIGKILL just after the second batch committed: the flow asks for batch 2 + LOOKAHEAD only after that
+    "after-a-commit": ("/feed.xml", lambda ref, arch: page_requested(ref.site, ref.reports, 2 + LOOKAHEAD), 0.0),
 }
 
 
@@ -172,7 +180,7 @@ CASES = {
 def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference: Reference,
                                                            prefect_server: PrefectServer, tmp_path: Path) -> None:
     feed, condition, settle = CASES[case]
-    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url(feed))], batch_size=BATCH)
+    sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url(feed))], **SETTINGS)
     db, archive = tmp_path / "crashed.duckdb", tmp_path / "archive"
     args = run_args(sources, db, archive)
 
@@ -211,7 +219,7 @@ def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, 
                                                           tmp_path: Path) -> None:
     """While one run holds the warehouse, a second `raqib run` (and `raqib sql`) exits 3 with a clear message."""
     sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/very-slow-feed.xml"))],
-                            batch_size=BATCH, read_timeout=30.0, total_timeout=40.0)
+                            **SETTINGS, read_timeout=30.0, total_timeout=40.0)
     db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
     args = run_args(sources, db, archive)
     first = start_raqib(args, prefect_server)
@@ -221,7 +229,7 @@ def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, 
                 start_raqib(["sql", "--db", str(db), "SELECT count(*) FROM articles"], prefect_server)]
         second, reader = (finished(p) for p in late)
         assert first.poll() is None, "the first run ended before the others were refused: no overlap tested"
-        out, err = first.communicate(timeout=120)
+        err = first.communicate(timeout=120)[1]
     finally:
         for proc in [first, *late]:
             kill_group(proc)
@@ -242,7 +250,7 @@ def test_two_runs_started_together_never_corrupt_the_warehouse(reference: Refere
                                                                tmp_path: Path) -> None:
     """Started at the same moment: each either completes or refuses with exit 3; the next run completes."""
     sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/feed.xml"))],
-                            batch_size=BATCH)
+                            **SETTINGS)
     db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
     args = run_args(sources, db, archive)
     procs = [start_raqib(args, prefect_server) for _ in range(2)]
