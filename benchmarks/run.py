@@ -167,6 +167,8 @@ def phases(log: str, started: datetime, ended: datetime) -> dict[str, float | No
         if not match:
             continue
         moment = (day.timestamp() + int(match.group(1)) * 3600 + int(match.group(2)) * 60 + float(match.group(3)))
+        if moment < started.timestamp() - 12 * 3600:  # the run went past midnight
+            moment += 24 * 3600
         message = match.group(4)
         for name, text in PHASE_MARKS.items():
             if text not in message or (name == "flow_end" and "Flow run" not in message):
