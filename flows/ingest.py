@@ -90,7 +90,7 @@ def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings
     """Record a source's discovery and split its new and retried URLs into fetch batches."""
     assert job.discovery is not None
     retry = [u for u in warehouse.urls_to_retry(con, job.source.name) if u not in known]
-    urls = list(dict.fromkeys(retry + [item.url for item in job.discovery.items]))[: settings.max_items_per_source]
+    urls = list(dict.fromkeys(retry + [item.url for item in job.discovery.items]))
     job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
     records = [pipeline.record_dict(r) for r in job.discovery.records]
     job.failures.update(pipeline.failure_counts(records))
@@ -143,6 +143,8 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
         if not job.broken and job.discovery is not None:
             kept = job.discovery.state.copy()
             kept.known_urls = set()  # the warehouse knows them; the saved state stays small
+            stored = warehouse.known_urls(con, job.source.name)
+            kept.retry = {url: runs for url, runs in kept.retry.items() if url not in stored}
             warehouse.save_source_state(con, job.source.name, kept.to_json(), run_id)
     return jobs
 
@@ -158,13 +160,15 @@ def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     except Exception as exc:
         source_broke(con, run_id, job, exc)
         return
+    # stamped on arrival, so a later extraction failure of the same URL is its latest word
+    fetch_rows = [pipeline.record_dict(r) for r in fetch_records]
     job.seconds["fetch_wait"] += time.perf_counter() - clock
     clock = time.perf_counter()
     stored = warehouse.stored_hashes(con)
     extracted = extract_task(docs, stored, pool)
     job.seconds["extract"] += time.perf_counter() - clock
     clock = time.perf_counter()
-    rows = [pipeline.record_dict(r) for r in fetch_records] + extracted.rejections
+    rows = fetch_rows + extracted.rejections
     job.failures.update(pipeline.failure_counts(rows))
     job.totals["fetched"] += len(docs)
     job.totals.update(load_task(con, run_id, job.source.name, extracted, rows, settings, stored))

@@ -233,7 +233,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print_table(columns, rows)
     columns, rows = run_readonly_query(args.db, """
         WITH last AS (
-            SELECT url, source, reason, ok, row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS n
+            SELECT url, source, reason, ok,
+                   row_number() OVER (PARTITION BY url, stage ORDER BY fetched_at DESC) AS n
             FROM fetch_log)
         SELECT source, reason, count(*) AS urls FROM last
         WHERE n = 1 AND NOT ok AND reason <> 'not_modified'

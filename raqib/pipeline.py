@@ -62,13 +62,19 @@ def fetch_batch(settings: Settings, source: Source, urls: list[str]) -> tuple[li
     return asyncio.run(_run())
 
 
-def article_and_events(raw: RawDocument) -> tuple[Article | Rejection, list[dict[str, Any]]]:
-    """Extract the article text and its events from one fetched document."""
+def article_and_events(raw: RawDocument) -> tuple[Article | Rejection, list[dict[str, Any]], str | None]:
+    """Extract the article text and its events from one fetched document; the third item is an error, if any.
+
+    An extractor failure keeps the article (its text is not lost) with no events, and says why.
+    """
     result = to_article(raw)
     if isinstance(result, Rejection):
-        return result, []
-    events = [event.to_json() for event in extract_events(result.text, result.published, result.language)]
-    return result, events
+        return result, [], None
+    try:
+        events = [event.to_json() for event in extract_events(result.text, result.published, result.language)]
+    except Exception as exc:
+        return result, [], f"events_error: {type(exc).__name__}"
+    return result, events, None
 
 
 def article_row(article: Article) -> dict[str, Any]:
@@ -92,12 +98,14 @@ def extract_batch(docs: list[RawDocument], stored_hashes: set[str], pool: Execut
     batch = ExtractedBatch()
     results = list(pool.map(article_and_events, docs, chunksize=8)) if pool else [article_and_events(d) for d in docs]
     seen: set[str] = set()
-    for raw, (result, events) in zip(docs, results, strict=True):
-        if isinstance(result, Rejection):
+    for raw, (result, events, error) in zip(docs, results, strict=True):
+        if isinstance(result, Rejection) or error:
             batch.rejections.append({
-                "source": raw.source, "url": result.url, "status": None, "ok": False, "reason": result.reason,
+                "source": raw.source, "url": result.url, "status": None, "ok": False,
+                "reason": result.reason if isinstance(result, Rejection) else error,
                 "bytes": len(raw.body.encode("utf-8")), "duration_ms": 0.0, "stage": "extract", "at": datetime.now(UTC),
             })
+        if isinstance(result, Rejection):
             continue
         batch.articles.append(article_row(result))
         if result.content_hash in stored_hashes or result.content_hash in seen:

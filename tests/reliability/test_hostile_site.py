@@ -218,8 +218,6 @@ def test_status_shows_fetch_and_discovery_failures_by_source_and_reason(status_o
         ("broken-feed", "bad_feed"): 1, ("broken-sitemap", "bad_sitemap"): 1}
 
 
-@pytest.mark.xfail(strict=True, reason="raqib status drops extraction-stage failures: its query keeps each URL's "
-                   "latest fetch_log row, and the URL's 'ok' fetch row is stamped after its extraction rejection")
 def test_status_shows_extraction_failures_too(status_output: str) -> None:
     failures = status_table(status_output, "Open failures by source and reason")
     got = {(r["source"], r["reason"]): int(r["urls"]) for r in failures}
