@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction.gazetteer import CUE_WORDS, english_key, name_key
+from extraction.gazetteer import CUE_WORDS, PLACE_KINDS, english_key, name_key
 from extraction.normalize import normalize_ar
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -477,22 +477,7 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
 
 def validate(entries: dict[str, Entry]) -> list[str]:
     """Problems that would make the gazetteer wrong: unknown kinds, dangling parents, places outside Syria."""
-    kinds = {
-        "governorate",
-        "district",
-        "subdistrict",
-        "city",
-        "town",
-        "village",
-        "neighbourhood",
-        "base",
-        "airport",
-        "oilfield",
-        "crossing",
-        "desert",
-        "region",
-        "country",
-    }
+    kinds = PLACE_KINDS
     problems = []
     for entry in entries.values():
         if entry.kind not in kinds:

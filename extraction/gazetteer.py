@@ -28,6 +28,7 @@ BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
 # Point-like kinds come before area kinds of the same name; inside each group the order is "more specific first".
 _POINT_KINDS = ("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city")
 _AREA_KINDS = ("subdistrict", "district", "governorate", "desert", "region", "country")
+PLACE_KINDS = frozenset(_POINT_KINDS + _AREA_KINDS)
 _KIND_RANK = {kind: rank for rank, kind in enumerate(_POINT_KINDS + _AREA_KINDS)}
 
 # Words that, right before a name, say that a place follows (normalised, ta marbuta folded to ha).

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from extraction import build_gazetteer
 from extraction.gazetteer import (
     GAZETTEER_PATH,
+    PLACE_KINDS,
     Gazetteer,
     Place,
     PlaceMatch,
@@ -172,22 +173,7 @@ def test_by_name_and_get(gazetteer: Gazetteer) -> None:
 
 
 def test_every_place_is_well_formed(gazetteer: Gazetteer) -> None:
-    kinds = {
-        "governorate",
-        "district",
-        "subdistrict",
-        "city",
-        "town",
-        "village",
-        "neighbourhood",
-        "base",
-        "airport",
-        "oilfield",
-        "crossing",
-        "desert",
-        "region",
-        "country",
-    }
+    kinds = PLACE_KINDS
     places = gazetteer.places()
     assert len(places) > 700
     for place in places:
