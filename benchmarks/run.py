@@ -399,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     suffix = ("-api-server" if args.api_server else "") + ("-profile" if args.profile else "") + (
         "-scratch" if args.project else "")
     path = write_record(record, args.out, f"{record['timestamp']}-N{args.pages}{suffix}",
-                        latest=not (args.profile or args.project))
+                        latest=not (args.profile or args.project or args.api_server))
     print_summary(record)
     print(f"\nrecord: {path}")
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extraction.gazetteer import CUE_WORDS, PLACE_KINDS, english_key, name_key
+from extraction.lexicon import word_map
 from extraction.normalize import normalize_ar
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -62,7 +63,9 @@ SOURCE_GEONAMES = (
 _STANDARD_ARABIC = re.compile(r"^[\u0621-\u064a\u064b-\u0652 ]+$")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' -]+$")
-_ENGLISH_ARTICLE = re.compile(r"^(al|el|as|ad|ar|ash|at|az|an|ath|adh|ed|es|et)[ -]")
+_ENGLISH_ARTICLE = re.compile(
+    "^(" + "|".join(w for w, use in word_map("english_article").items() if use == "surface") + ")[ -]"
+)
 
 
 @dataclass

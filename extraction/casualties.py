@@ -6,95 +6,18 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from extraction.lexicon import Mention
+from extraction.lexicon import Mention, word_set
 from extraction.text import Words
 
-_PLURAL_CUES = frozenset(("قتلي", "جرحي", "اصابات", "شهداء", "ضحايا", "جثث", "اصابه عناصر", "casualties", "deaths"))
-_SINGULAR_CUES = frozenset(("قتيل", "جريح", "قتيلا", "جريحا", "مصاب", "مصابا"))
-_STOP_WORDS = frozenset(
-    (
-        "على",
-        "خلال",
-        "جراء",
-        "اثر",
-        "بعد",
-        "عقب",
-        "برصاص",
-        "بقصف",
-        "باستهداف",
-        "اثناء",
-        "حيث",
-        "بينما",
-        "فيما",
-        "منذ",
-        "قبل",
-        "داخل",
-        "وسط",
-        "قرب",
-        "بالقرب",
-        "on",
-        "near",
-        "after",
-        "during",
-        "while",
-        "when",
-    )
-)
+_PLURAL_CUES = word_set("casualty_plural_cue")
+_SINGULAR_CUES = word_set("casualty_singular_cue")
+_STOP_WORDS = word_set("casualty_stop")
 _PERSON_AFTER_NUMBER = 3
-_BROKEN_PLURALS = frozenset(
-    (
-        "جنود",
-        "رجال",
-        "شبان",
-        "عمال",
-        "ضباط",
-        "قاده",
-        "اطفال",
-        "نساء",
-        "عناصر",
-        "افراد",
-        "اشخاص",
-        "مسلحين",
-        "ابناء",
-        "اهالي",
-        "سكان",
-        "قتلي",
-        "جرحي",
-        "العديد",
-        "عده",
-        "عدد",
-        "بعض",
-        "عشرات",
-        "مئات",
-        "نحو",
-        "اكثر",
-        "ما",
-    )
-)
-_PLURAL_VERBS = frozenset(("قتلوا", "قضوا", "اصيبوا", "جرحوا", "استشهدوا", "لقوا"))
-_FILLERS = frozenset(
-    (
-        "ما",
-        "لا",
-        "يقل",
-        "عن",
-        "نحو",
-        "قرابه",
-        "حوالي",
-        "اكثر",
-        "زهاء",
-        "ما يقارب",
-        "at",
-        "least",
-        "about",
-        "around",
-        "nearly",
-        "some",
-        "over",
-        "more",
-        "than",
-    )
-)
+_BROKEN_PLURALS = word_set("casualty_broken_plural")
+_PLURAL_VERBS = word_set("casualty_plural_verb")
+_FILLERS = word_set("casualty_filler")
+_DEATH_PRONOUNS = word_set("casualty_pronoun")  # "مقتله": his death, one victim
+_INDEFINITE = word_set("english_indefinite")
 _ZERO = re.compile(
     r"(?:دون|بدون|لم ت?ي?سفر عن|لا)\s+(?:ان [يت]سفر عن\s+)?(?:وقوع\s+|تسجيل\s+|سقوط\s+)?(?:اي\s+)?"
     r"(?:اصابات|ضحايا|خسائر بشريه|قتلي|اصابه)|no (?:one was|casualties|injuries|deaths)"
@@ -257,9 +180,9 @@ def count_casualties(
         if (
             tok.text.isascii()
             and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None))
-            and after not in ("a", "an")
+            and after not in _INDEFINITE
         ):  # English puts the count first: "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None and t.text not in ("a", "an")]
+            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None and t.text not in _INDEFINITE]
             if back:
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:
@@ -279,7 +202,7 @@ def count_casualties(
                 count = 1
             elif tok.text.lstrip("وفبل") in _PLURAL_CUES or tok.text.endswith("ات"):
                 vague = True
-        if count is None and not vague and tok.cue == "killed" and tok.text in ("مقتله", "مصرعه", "حتفه", "حياته"):
+        if count is None and not vague and tok.cue == "killed" and tok.text in _DEATH_PRONOUNS:
             count = 1
         if count is None and not vague and tok.cue == "killed" and i + 1 < len(tokens):
             count = _one_person(tokens[i + 1])  # "مقتل مهرب": one person named by a singular noun

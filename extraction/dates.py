@@ -5,13 +5,15 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from extraction.lexicon import _rows
+from extraction.lexicon import _rows, word_map, word_set
 from extraction.normalize import normalize_phrase
+
+_ARABIC = re.compile("[\u0621-\u064a]")
 
 # Relative dates of an article without a publication date are resolved against this stand-in, only so that the
 # phrases of one document can be compared with each other (merging); they are never printed.
@@ -30,50 +32,18 @@ class DatePhrase:
     relative: bool
 
 
-_PARTS = {
-    "مطلع": (1, 10),
-    "بدايه": (1, 10),
-    "بداية": (1, 10),
-    "اوايل": (1, 10),
-    "اوائل": (1, 10),
-    "اول": (1, 10),
-    "منتصف": (11, 20),
-    "اواسط": (11, 20),
-    "اواخر": (21, 31),
-    "نهايه": (21, 31),
-    "اخر": (21, 31),
-    "early": (1, 10),
-    "mid": (11, 20),
-    "late": (21, 31),
-    "the beginning of": (1, 10),
-    "the end of": (21, 31),
-}
-_PREVIOUS = ("فايت", "ماضي", "منصرم", "سابق", "last", "previous")
+def _day_range(value: str) -> tuple[int, int]:
+    """Day range of a month part: "1-10" -> (1, 10)."""
+    first, last = value.split("-")
+    return int(first), int(last)
+
+
+_PARTS = {word: _day_range(value) for word, value in word_map("date_month_part").items()}
 _TIME_OF_DAY = r"(?:(?:فجر|صباح|ظهر|عصر|مساء|ليل|ليله|منتصف ليل)\s+(?:يوم\s+)?)?"
-_UNITS = {
-    "ساعه": 0,
-    "ساعات": 0,
-    "يوم": 1,
-    "يومين": 2,
-    "ايام": 1,
-    "اسبوع": 7,
-    "اسبوعين": 14,
-    "اسابيع": 7,
-    "شهر": 30,
-    "شهرين": 60,
-    "اشهر": 30,
-    "شهور": 30,
-    "سنه": 365,
-    "عام": 365,
-    "hours": 0,
-    "day": 1,
-    "days": 1,
-    "week": 7,
-    "weeks": 7,
-    "month": 30,
-    "months": 30,
-}
-_PLURAL_UNITS = frozenset(("ايام", "اسابيع", "اشهر", "شهور", "days", "weeks", "months"))
+_UNITS = {word: int(value) for word, value in word_map("date_unit").items()}
+_PLURAL_UNITS = word_set("date_plural_unit")
+_RELATIVE = {word: int(value) for word, value in word_map("date_relative").items()}  # month offset: -1 last, 0 this
+_CURRENT = frozenset(word for word, offset in _RELATIVE.items() if offset == 0)
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +64,11 @@ def _calendar() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
 def _alternation(words: dict[str, int]) -> str:
     """A regex alternation of the words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _arabic_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of the Arabic words, in file order."""
+    return "|".join(re.escape(w) for w in words if _ARABIC.search(w))
 
 
 def _month_end(year: int, month: int) -> int:
@@ -138,8 +113,8 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
     month2 = f"(?:\\s*[/(]\\s*(?:{_alternation(months)})\\s*\\)?)?"
     weekday = f"(?P<weekday>{_alternation(weekdays)})"
     num = f"(?P<num>\\d{{1,2}}|{_alternation(numbers)})"
-    prev = "(?P<prev>فايت|فائت|ماضي|منصرم|سابق|جاري|حالي)"
-    part = "(?P<part>مطلع|بدايه|اوايل|اوائل|اول|منتصف|اواسط|اواخر|نهايه|اخر)"
+    prev = f"(?P<prev>{_arabic_alternation(_RELATIVE)})"
+    part = f"(?P<part>{_arabic_alternation(_PARTS)})"
     pre = r"(?<!\w)[وفبل]?(?:ال)?"
 
     def to_int(text: str) -> int:
@@ -163,7 +138,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
     def part_of_named_month(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
         mon = months[m.group("month")]
         year_text = m.group("year")
-        strict = bool(m.group("prev")) and m.group("prev") not in ("جاري", "حالي")
+        strict = bool(m.group("prev")) and m.group("prev") not in _CURRENT
         year = int(year_text) if year_text else _recent_year(ref, mon, 1, strictly_before_month=strict)
         start, end = _month_part(year, mon, _PARTS[m.group("part")])
         return start, end, "month_part", not year_text
@@ -175,7 +150,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
         return date(year, mon, 1), date(year, mon, _month_end(year, mon)), "month", not year_text
 
     def offset_of(word: str) -> int:
-        return 0 if word in ("جاري", "حالي", "this") else -1
+        return 0 if word in _CURRENT else -1
 
     def part_of_relative_month(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
         year, mon = _shift_month(ref, offset_of(m.group("prev")))
@@ -193,7 +168,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
 
     def relative_week(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
         monday = ref - timedelta(days=ref.weekday())
-        if m.group("prev") in ("جاري", "حالي", "this"):
+        if m.group("prev") in _CURRENT:
             return monday, ref, "week", True
         return monday - timedelta(days=7), monday - timedelta(days=1), "week", True
 
@@ -240,7 +215,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
         return date(year, 1, 1), date(year, 12, 31), "range", False
 
     def last_year(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
-        year = ref.year - 1 if m.group("prev") not in ("جاري", "حالي") else ref.year
+        year = ref.year - 1 if m.group("prev") not in _CURRENT else ref.year
         return date(year, 1, 1), date(year, 12, 31), "range", True
 
     en_month = month

@@ -11,7 +11,7 @@ from typing import Any
 
 from extraction.casualties import Casualties, count_casualties
 from extraction.dates import DatePhrase, find_dates
-from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex
+from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
 from extraction.places import PlaceFinder, PlaceHit, _loc_key
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
@@ -21,97 +21,18 @@ CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
 FAMILIES = ({"armed_clash", "attack"}, {"explosion", "airstrike", "shelling"})
 _PUNCT_BOUNDARY = re.compile(r"[،,;:؛()]")
-_AGENT_MARKERS = frozenset(
-    (
-        "رصاص",
-        "قصف",
-        "شنه",
-        "شنته",
-        "شنها",
-        "شنوه",
-        "نفذه",
-        "نفذته",
-        "نفذها",
-        "قبل",
-        "جانب",
-        "يد",
-        "برصاص",
-        "بقصف",
-        "خليه",
-        "خلايا",
-        "مسلحو",
-        "مسلحي",
-        "by",
-        "cell",
-        "cells",
-    )
-)
-_VICTIM_MARKERS = frozenset(
-    (
-        "علي",
-        "ضد",
-        "مقر",
-        "مقرات",
-        "مقرا",
-        "حاجز",
-        "حاجزا",
-        "حواجز",
-        "موقع",
-        "مواقع",
-        "موقعا",
-        "نقطه",
-        "نقاط",
-        "سياره",
-        "سيارات",
-        "عنصر",
-        "عنصرا",
-        "عناصر",
-        "عنصرين",
-        "قيادي",
-        "قياديا",
-        "ضابط",
-        "ضابطا",
-        "جنود",
-        "مقاتل",
-        "مقاتلين",
-        "دوريه",
-        "رتل",
-        "صفوف",
-        "against",
-        "on",
-        "targeting",
-        "members",
-        "member",
-        "fighters",
-        "soldiers",
-    )
-)
+_AGENT_MARKERS = word_set("agent_marker")
+_VICTIM_MARKERS = word_set("victim_marker")
+_TARGET_PREPS = word_set("target_preposition")
 _TARGETED = re.compile(r"(?<!\w)المستهدف|(?<!\w)مكان (?:الانفجار|الاستهداف|الهجوم|الغاره)")
 _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _CLITICS = re.compile(r"^(?:[وف]?[بل]|[وف])(?=\w{3})")
-_SUMMARY_WORDS = frozenset(("الاخيره", "الاخير", "المتكرره", "المتواصله", "المستمره", "recent", "repeated"))
-_WITNESS_VERBS = frozenset(
-    (
-        "تشهد",
-        "يشهد",
-        "تسجل",
-        "يسجل",
-        "يحدث",
-        "تحدث",
-        "تقع",
-        "يقع",
-        "يتم",
-        "تتم",
-        "يسفر",
-        "تسفر",
-        "يصدر",
-        "تصدر",
-        "يرد",
-        "ترد",
-    )
-)
-_BETWEEN = frozenset(("بين", "between"))
-_PASSIVE = ("تعرض", "تعرضت", "تعرضوا", "استهدفت", "was", "were")
+_SUMMARY_WORDS = word_set("summary_word")
+_WITNESS_VERBS = word_set("witness_verb")
+_BETWEEN = word_set("between_word")
+_PASSIVE = word_set("passive_word")
+_COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
+_PARTITIVE = word_set("partitive_word")
 
 
 @dataclass
@@ -645,9 +566,9 @@ class _Doc:
         trig = draft.triggers[0].pos
         for h in hits:
             before = self._word_before(h.nstart, 3)
-            if any(w in ("مع", "ضد", "with", "against") for w in before):
+            if any(w in _COUNTERPART for w in before):
                 continue
-            if h.via_pair and h.nstart > trig and before and before[0] in ("من", "from", "of"):
+            if h.via_pair and h.nstart > trig and before and before[0] in _PARTITIVE:
                 h = _ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
             kept.append(h)
         if draft.event_type in ("arrest", "abduction") and not any(
@@ -713,7 +634,7 @@ class _Doc:
             elif any(w in _AGENT_MARKERS for w in before):
                 role = "actor1"
             elif h.nstart < trig:
-                role = "actor2" if passive or (before and before[0] in ("علي", "ضد")) else "actor1"
+                role = "actor2" if passive or (before and before[0] in _TARGET_PREPS) else "actor1"
             elif any(w in _VICTIM_MARKERS for w in before):
                 role = "actor2"
             elif (

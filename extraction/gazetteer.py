@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from extraction.lexicon import word_map, word_set
 from extraction.normalize import normalize_ar, normalize_keep_offsets
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
@@ -32,50 +33,13 @@ PLACE_KINDS = frozenset(_POINT_KINDS + _AREA_KINDS)
 _KIND_RANK = {kind: rank for rank, kind in enumerate(_POINT_KINDS + _AREA_KINDS)}
 
 # Words that, right before a name, say that a place follows (normalised, ta marbuta folded to ha).
-CUE_WORDS = frozenset(
-    normalize_ar(word)
-    for word in (
-        "مدينة",
-        "بلدة",
-        "قرية",
-        "حي",
-        "منطقة",
-        "ريف",
-        "ناحية",
-        "مخيم",
-        "محافظة",
-        "بادية",
-        "مزرعة",
-        "مزارع",
-        "قرى",
-        "بلدات",
-        "مدن",
-        "أحياء",
-        "حيي",
-        "قريتي",
-        "بلدتي",
-        "مدينتي",
-        "ضاحية",
-        "تجمع",
-        "محيط",
-        "أطراف",
-        "شارع",
-        "دوار",
-        "ساحة",
-        "شرق",
-        "غرب",
-        "شمال",
-        "جنوب",
-        "شرقي",
-        "غربي",
-        "شمالي",
-        "جنوبي",
-    )
-)
+CUE_WORDS = frozenset(normalize_ar(word) for word in word_set("gazetteer_cue"))
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
 _ELIDED_PROCLITICS = re.compile(r"^([وف]?)ل$")  # "للباب" = ل + الباب with the article's alef dropped
-_ENGLISH_ARTICLE = re.compile(r"^(?:al|el|as|ad|ar|ash|at|az|an|ath|adh|ed|es|et|ez|the)[ -]", re.IGNORECASE)
-_ENGLISH_ARTICLES = frozenset(("al", "el", "as", "ad", "ar", "ash", "at", "az", "an", "ath", "adh", "ed", "es", "et"))
+# English articles: "surface" ones are also shown as part of a matched name ("al-Mayadin"), "key" ones only stripped.
+_ARTICLE_USE = word_map("english_article")
+_ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
+_ENGLISH_ARTICLES = frozenset(word for word, use in _ARTICLE_USE.items() if use == "surface")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 

@@ -15,6 +15,7 @@ from extraction.normalize import militia_variants, normalize_for_match, normaliz
 
 DATA_DIR = Path(__file__).parent / "data"
 LEXICON_FILES = ("actors.tsv", "triggers.tsv", "cues.tsv", "numbers.tsv", "calendar.tsv")
+WORD_LISTS_FILE = "wordlists.tsv"  # closed word classes the rules compare words with (not in the automaton)
 
 _ARABIC = re.compile("[\u0621-\u064a]")
 # Proclitics that may precede a dictionary word: conjunction, preposition, article ("لل" = ل + ال).
@@ -209,6 +210,25 @@ def build_lexicon() -> Lexicon:
 def load_lexicon() -> Lexicon:
     """The lexicon, built once per process."""
     return build_lexicon()
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, dict[str, str]]:
+    """Every list of wordlists.tsv: list name -> {word: value}, in file order."""
+    lists: dict[str, dict[str, str]] = {}
+    for row in _rows(WORD_LISTS_FILE):
+        lists.setdefault(row["list"], {})[row["word"]] = row["value"] or ""
+    return lists
+
+
+def word_map(name: str) -> dict[str, str]:
+    """A word list of wordlists.tsv as {word: value} in file order; KeyError for an unknown list name."""
+    return dict(_word_lists()[name])
+
+
+def word_set(name: str) -> frozenset[str]:
+    """The words of one list of wordlists.tsv; KeyError for an unknown list name."""
+    return frozenset(_word_lists()[name])
 
 
 @lru_cache(maxsize=512)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from extraction.lexicon import Mention, is_strong_actor
+from extraction.lexicon import Mention, is_strong_actor, word_map, word_set
 from extraction.model import EventLocation
 from extraction.normalize import normalize_phrase
 from extraction.text import Words
@@ -34,155 +34,26 @@ KIND_RANK = {
     "country": 7,
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
-_CUE_KIND = {
-    "حي": "neighbourhood",
-    "قريه": "village",
-    "بلده": "town",
-    "مزرعه": "village",
-    "منطقه": "village",
-    "ناحيه": "subdistrict",
-    "مخيم": "village",
-    "قريتي": "village",
-    "بلدتي": "town",
-    "حيي": "neighbourhood",
-    "مدينه": "city",
-    "بادية": "desert",
-    "باديه": "desert",
-}
+_CUE_KIND = word_map("place_cue_kind")
 _CUE_PLACE = re.compile(
-    r"(?<!\w)[وفبل]?(حي|قريه|بلده|مزرعه|منطقه|ناحيه|مخيم|قريتي|بلدتي|حيي|باديه|محور)\s+\(?\s*(\w+)(?:\s+(\w+))?"
+    r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, word_map("place_name_cue"))) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
 )
-_COMPOUND_HEADS = frozenset(
-    (
-        "عين",
-        "تل",
-        "دير",
-        "ابو",
-        "بير",
-        "جسر",
-        "خربه",
-        "راس",
-        "كفر",
-        "جب",
-        "قصر",
-        "حمام",
-        "سد",
-        "بيت",
-        "ام",
-        "بني",
-        "مزرعه",
-        "ضهره",
-        "عرب",
-        "باب",
-        "سوق",
-        "جبل",
-        "وادي",
-        "حاوي",
-    )
-)
-_NOT_NAMES = frozenset(
-    (
-        "سيطره",
-        "نفوذ",
-        "عمليات",
-        "اشتباكات",
-        "التوتر",
-        "امنيه",
-        "عسكريه",
-        "خفض",
-        "شرق",
-        "غرب",
-        "شمال",
-        "جنوب",
-        "اخري",
-        "اخر",
-        "مجاوره",
-        "قريبه",
-        "سكنيه",
-        "الحدوديه",
-        "حدوديه",
-        "واسعه",
-        "تابعه",
-        "ال",
-        "في",
-        "من",
-        "علي",
-        "الي",
-    )
-)
-_NEAR_WORDS = frozenset(
-    (
-        "قرب",
-        "بالقرب",
-        "محيط",
-        "اطراف",
-        "ريف",
-        "بريف",
-        "شرق",
-        "غرب",
-        "شمال",
-        "جنوب",
-        "شرقي",
-        "غربي",
-        "شمالي",
-        "جنوبي",
-        "near",
-        "outskirts",
-        "countryside",
-        "around",
-        "east",
-        "west",
-        "north",
-        "south",
-        "بمحيط",
-        "باطراف",
-        "قربه",
-    )
-)
-_ORIGIN_WORDS = frozenset(("من", "قادمه", "قادما", "قادمين", "from"))
-_DIRECTION_WORDS = frozenset(
-    (
-        "شرق",
-        "غرب",
-        "شمال",
-        "جنوب",
-        "شرقي",
-        "غربي",
-        "شمالي",
-        "جنوبي",
-        "east",
-        "west",
-        "north",
-        "south",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "جنوبي شرقي",
-    )
-)
-_KIN_WORDS = frozenset(("ابناء", "ابن", "اهالي", "اهل", "ينحدر", "تنحدر", "المنحدر", "natives", "native"))
-_PLACE_PREPS = frozenset(
-    ("في", "الي", "نحو", "باتجاه", "داخل", "قرب", "محيط", "مقر", "قاعده", "in", "to", "at", "near")
-)
-_EXAMPLE_WORDS = frozenset(("مثل", "منها", "كقريه", "كبلده", "such", "including"))
-_ANAPHORS = {
-    "المدينه": ("city", "town"),
-    "البلده": ("town", "village"),
-    "القريه": ("village",),
-    "المنطقه": (),
-    "المكان": (),
-    "الحي": ("neighbourhood",),
-    "المحافظه": ("governorate",),
-    "the city": ("city", "town"),
-    "the town": ("town", "village"),
-    "the village": ("village",),
-    "the area": (),
-}
+_COMPOUND_HEADS = word_set("place_compound_head")
+_NOT_NAMES = word_set("place_not_name")
+_NEAR_WORDS = word_set("place_near")
+_ORIGIN_WORDS = word_set("place_origin")
+_DIRECTION_WORDS = word_set("place_direction")
+_KIN_WORDS = word_set("place_kin")
+_PLACE_PREPS = word_set("place_preposition")
+_EXAMPLE_WORDS = word_set("place_example")
+_DESTINATION_WORDS = word_set("place_destination")
+_COUNTRYSIDE_WORDS = word_set("place_countryside")
+_BETWEEN_WORDS = word_set("between_word")
+_TRANSFER_STEMS = tuple(word_map("place_transfer_stem"))  # "نُقل إلى X", "أسعف إلى مشفى X": a destination
+_ANAPHORS = {word: tuple(kinds.split("|")) if kinds else () for word, kinds in word_map("place_anaphor").items()}
 _SAME_RE = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _ANAPHOR_RE = re.compile(
-    r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(المدينه|البلده|القريه|المنطقه|المكان|الحي|المحافظه|"
-    r"the city|the town|the village|the area)(?!\w)"
+    r"(?<!\w)(?:[وفبلك]|بال|وال|فال|لل|ول|وب)?(" + "|".join(map(re.escape, _ANAPHORS)) + r")(?!\w)"
 )
 
 
@@ -307,14 +178,14 @@ class PlaceFinder:
             h.origin = h.from_origin or any(w in _KIN_WORDS for w in before[:3])
             h.near = any(w in _NEAR_WORDS for w in before[:2])
             h.example = any(w in _EXAMPLE_WORDS for w in before[:3])
-            h.destination = any(w in ("الي", "to") for w in before[:3])
+            h.destination = any(w in _DESTINATION_WORDS for w in before[:3])
             if any(w in _DIRECTION_WORDS for w in before[:2]):
                 h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (
                 h.origin
                 or h.example
-                or any(w in ("بين", "between") for w in before[:3])
-                or (h.destination and any(w.startswith(("نقل", "اسعاف", "مشفي", "مستشفي")) for w in before[:4]))
+                or any(w in _BETWEEN_WORDS for w in before[:3])
+                or (h.destination and any(w.startswith(_TRANSFER_STEMS) for w in before[:4]))
             ):
                 h.penalty = 2
             elif h.near:
@@ -407,7 +278,7 @@ def _cue_of(before: list[str]) -> str | None:
         bare = re.sub(r"^(?:[وفبل]|بال|وال|فال)", "", word) if word not in _CUE_KIND else word
         if bare in _CUE_KIND or word in _CUE_KIND:
             return bare if bare in _CUE_KIND else word
-        if bare in ("ريف", "محافظه", "بريف"):
+        if bare in _COUNTRYSIDE_WORDS:
             return "ريف"
     return None
 

@@ -6,13 +6,13 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from extraction.lexicon import word_set
+
 _SENTENCE_END = re.compile(r"[.!?؟؛]+[\"'”»“)\]]*(?=\s|$)|\n+")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _WORD = re.compile(r"\w+")
-_EN_STOPWORDS = frozenset(
-    ["the", "of", "and", "in", "to", "a", "was", "were", "by", "on", "at", "with", "from", "for", "that", "is"]
-)
+_EN_STOPWORDS = word_set("english_function_word")
 _QUOTE_MARK = re.compile("[“«”»]")
 
 
