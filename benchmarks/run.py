@@ -31,7 +31,7 @@ FETCH_CONCURRENCY = 8  # the Settings default, so the server check asks what the
 
 
 def trafilatura_options() -> dict[str, Any]:
-    """The options connectors/article.py gives trafilatura, so the baseline does the same extraction work."""
+    """The options connectors/article.py gives trafilatura, written out here so the baseline stays put if it changes."""
     from trafilatura.settings import use_config
 
     config = use_config()
@@ -51,7 +51,7 @@ def bare_trafilatura(generated: GeneratedSite) -> tuple[dict[str, Any], list[str
     for path in generated.pages:
         html = path.read_text(encoding="utf-8")
         result = trafilatura.bare_extraction(html, url=None, **options)
-        texts.append(getattr(result, "text", None) or "" if result is not None else "")
+        texts.append((getattr(result, "text", None) or "") if result is not None else "")
     seconds = time.perf_counter() - clock
     # the plain call (demo/check_site.py's) on a sample, to show what the pipeline's options cost
     sample = generated.pages[: min(200, len(generated.pages))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extraction.lexicon import Mention, word_set
 from extraction.text import Words
@@ -40,9 +41,8 @@ class Casualties:
         return self.killed is not None or self.killed_vague or self.injured is not None or self.injured_vague
 
 
-@dataclass(frozen=True)
-class _Token:
-    """One word with what the dictionaries say about it."""
+class _Token(NamedTuple):
+    """One word with what the dictionaries say about it (a named tuple: built for every word of a span)."""
 
     start: int
     end: int
@@ -58,8 +58,8 @@ def _tokens(
     norm: str, words: Words, lo: int, hi: int, mentions: list[Mention], blocked: list[tuple[int, int]]
 ) -> list[_Token]:
     """Annotate the words of [lo, hi) with numbers, person nouns and casualty cues."""
-    spans = words.between(lo, hi)
-    starts = [w[0] for w in spans]
+    first, last = words.index_range(lo, hi)
+    starts = words.starts[first:last]
     numbers: dict[int, tuple[int, str, bool]] = {}  # word index -> (value, kind, has a clitic before it)
     cues: dict[int, str] = {}
     civilians: set[int] = set()
@@ -81,7 +81,7 @@ def _tokens(
         if b1 > lo and b0 < hi:
             mask[max(b0, lo) - lo : min(b1, hi) - lo] = b"\x01" * (min(b1, hi) - max(b0, lo))
     out: list[_Token] = []
-    for i, (start, end, text) in enumerate(spans):
+    for i, (start, end, text) in enumerate(zip(starts, words.ends[first:last], words.texts[first:last], strict=True)):
         if mask.find(1, start - lo, min(end, hi) - lo) != -1:
             continue
         number: int | None = None

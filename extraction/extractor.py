@@ -7,12 +7,14 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from extraction.casualties import Casualties, count_casualties
 from extraction.dates import DatePhrase, find_dates
 from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
+from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder, PlaceHit, _loc_key
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
 
@@ -105,9 +107,10 @@ class Extractor:
         lang = language or detect_language(text)
         if lang not in ("ar", "en"):
             return []
-        norm, offsets, raw = self.lexicon.scan(text, lang)
-        mentions = _resolve_overlaps(raw)
+        norm, offsets = normalize_for_match(text)
         words = Words(norm)
+        raw = self.lexicon.scan_normalized(norm, offsets, lang, (words.starts, words.ends))
+        mentions = _resolve_overlaps(raw)
         to_norm = _OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
         calendar_at: dict[str, list[int]] = {"month": [], "weekday": []}
@@ -207,7 +210,14 @@ class _Doc:
         self.offsets = offsets
         self.words = words
         self.mentions = mentions
-        self._starts = [m.nstart for m in mentions]
+        # mentions by (category, kind), each in text order with its starts, so that `_in` is two bisections
+        groups: dict[tuple[str | None, str | None], list[Mention]] = {(None, None): mentions}
+        for m in mentions:
+            groups.setdefault((m.entry.category, None), []).append(m)
+            groups.setdefault((m.entry.category, m.entry.kind), []).append(m)
+        self._index = {key: ([m.nstart for m in group], group) for key, group in groups.items()}
+        self._punct = [m.start() for m in _PUNCT_BOUNDARY.finditer(norm)]  # once per document, not per sentence
+        self._targeted = [m.span() for m in _TARGETED.finditer(norm)]
         self.places = places
         self.dates = dates
         self.quotes = quotes
@@ -220,17 +230,23 @@ class _Doc:
     # ---- helpers over normalised offsets -------------------------------------------------------------------
     def _in(self, lo: int, hi: int, kind: str | None = None, category: str | None = None) -> list[Mention]:
         """Mentions inside [lo, hi) of a category and kind."""
-        i = bisect_left(self._starts, lo)
-        j = bisect_left(self._starts, hi)
-        return [
-            m
-            for m in self.mentions[i:j]
-            if (category is None or m.entry.category == category) and (kind is None or m.entry.kind == kind)
-        ]
+        index = self._index.get((category, kind))
+        if index is None:
+            if category is not None:
+                return []  # no mention of that category and kind in the document
+            return [m for m in self._in(lo, hi) if m.entry.kind == kind]
+        starts, mentions = index
+        return mentions[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    def _targeted_in(self, lo: int, hi: int) -> list[int]:
+        """Starts of "المستهدف" / "مكان الانفجار" in [lo, hi), as a search of the sentence alone would find them."""
+        if lo > 0 and self.norm[lo - 1].isalnum():  # never at a sentence start; kept exact all the same
+            return [m.start() + lo for m in _TARGETED.finditer(self.norm[lo:hi])]
+        return [a for a, b in self._targeted if lo <= a and b <= hi]
 
     def _boundaries(self, lo: int, hi: int) -> list[tuple[int, str]]:
         """Clause boundaries of [lo, hi): punctuation and clause words, as (offset, kind)."""
-        out = [(m.start() + lo, "punct") for m in _PUNCT_BOUNDARY.finditer(self.norm[lo:hi])]
+        out = [(p, "punct") for p in self._punct[bisect_left(self._punct, lo) : bisect_left(self._punct, hi)]]
         out += [(m.nstart, m.entry.kind) for m in self._in(lo, hi, category="cue") if m.entry.kind in CLAUSE_CUES]
         out.sort()
         return out
@@ -249,8 +265,9 @@ class _Doc:
 
     def _chain_start(self, pos: int, lo: int) -> int:
         """Start of the clause chain of `pos`: the last reset word (حيث، بينما، وقد ...) before it, else `lo`."""
-        resets = [m.nstart for m in self._in(lo, pos, kind="reset", category="cue")]
-        return max(resets, default=lo)
+        starts = self._index.get(("cue", "reset"), ([], []))[0]
+        i = bisect_left(starts, pos) - 1  # the last reset word before pos
+        return starts[i] if i >= 0 and starts[i] >= lo else lo
 
     def _word_before(self, pos: int, n: int = 1) -> list[str]:
         """The n words before `pos`, nearest first."""
@@ -405,7 +422,7 @@ class _Doc:
         ]
         definite_violent = [
             m.nstart for m in self._in(lo, hi, category="trigger") if m.definite and m.entry.kind in VIOLENT_TYPES
-        ] + [m.start() + lo for m in _TARGETED.finditer(self.norm[lo:hi])]  # "حول الموقع المستهدف"
+        ] + self._targeted_in(lo, hi)  # "حول الموقع المستهدف"
         out = [
             t
             for t in out
@@ -603,9 +620,11 @@ class _Doc:
         """actor1 = who did it, actor2 = target or other side, from 'بين X و Y', word order and markers."""
         trig = draft.triggers[0].pos
         ordered: list[tuple[Actor, str]] = []
-        between = [w for w in self.words.between(draft.lo, draft.hi) if w[2] in _BETWEEN]
-        if between and draft.event_type in ("armed_clash", "meeting", "attack"):
-            after = [h for h in hits if h.nstart > between[0][0]]
+        i, j = self.words.index_range(draft.lo, draft.hi)
+        texts = self.words.texts
+        between = None if _BETWEEN.isdisjoint(texts[i:j]) else next(k for k in range(i, j) if texts[k] in _BETWEEN)
+        if between is not None and draft.event_type in ("armed_clash", "meeting", "attack"):
+            after = [h for h in hits if h.nstart > self.words.starts[between]]
             distinct: list[Actor] = []
             for h in after:
                 if h.actor not in distinct:
@@ -617,9 +636,9 @@ class _Doc:
                 others = [h.actor for h in hits if h.actor not in distinct]
                 ordered += [(a, "associated") for a in others]
                 return _dedupe(ordered)
-        passive = any(w in _PASSIVE for w in (x[2] for x in self.words.between(draft.lo, trig)))
+        passive = not _PASSIVE.isdisjoint(texts[i : self.words.index_range(draft.lo, trig)[1]])
         for h in sorted(hits, key=lambda h: h.nstart):
-            before = [_CLITICS.sub("", w) or w for w in self._word_before(h.nstart, 2)]
+            before = [_bare(w) for w in self._word_before(h.nstart, 2)]
             if draft.event_type in ("armed_clash", "meeting", "defection", "reinforcement", "takeover", "protest"):
                 role = "actor1" if not ordered else "actor2"
                 if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
@@ -739,6 +758,12 @@ class _Doc:
         event.own_place = draft.own_place
         event.remention = draft.remention
         return event
+
+
+@lru_cache(maxsize=4096)
+def _bare(word: str) -> str:
+    """The word without a leading conjunction or preposition (وبـ، فلـ), unless too little would be left."""
+    return _CLITICS.sub("", word) or word
 
 
 def _family(event_type: str) -> str:

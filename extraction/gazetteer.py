@@ -21,7 +21,7 @@ from pathlib import Path
 import ahocorasick
 
 from extraction.lexicon import word_map, word_set
-from extraction.normalize import normalize_ar, normalize_keep_offsets
+from extraction.normalize import _replace_all, normalize_ar, normalize_keep_offsets
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
@@ -90,6 +90,8 @@ _SPACE_FOLD = str.maketrans(
         **{c: "'" for c in "‘’`ʿʾ′´"},
     }
 )
+# the same table as pairs: str.replace for the few characters present is far faster than translate on Arabic
+_SPACE_FOLD_PAIRS = tuple((chr(code), str(new)) for code, new in _SPACE_FOLD.items() if chr(code) != new)
 # characters whose folding needs _fold_char: Latin letters with diacritics, dotted capital I, capital sigma
 _SLOW_CHARS = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0130\u03a3]")
 _SPACE_RUN = re.compile("^ +| {2,}")  # single spaces between words stay as they are
@@ -102,7 +104,7 @@ def _match_text(text: str) -> tuple[str, list[int]]:
     """
     norm, offsets = normalize_keep_offsets(text)
     slow = _SLOW_CHARS.search(norm) is not None
-    folded = "".join(_fold_char(ch) for ch in norm) if slow else norm.translate(_SPACE_FOLD).lower()
+    folded = "".join(_fold_char(ch) for ch in norm) if slow else _replace_all(norm, _SPACE_FOLD_PAIRS).lower()
     pieces: list[str] = []
     kept: list[int] = []
     position = 0

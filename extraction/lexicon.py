@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -55,9 +57,11 @@ class Entry:
     lang: str
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A dictionary hit in a text: offsets into the matching text (`nstart`, `nend`) and into the source text."""
+class Mention(NamedTuple):
+    """A dictionary hit in a text: offsets into the matching text (`nstart`, `nend`) and into the source text.
+
+    A named tuple, not a frozen dataclass: a document has hundreds of hits and a tuple is built five times faster.
+    """
 
     nstart: int
     nend: int
@@ -91,20 +95,32 @@ class Lexicon:
         With `lang`, only that language's entries are kept.
         """
         norm, offsets = normalize_for_match(text)
+        return norm, offsets, self.scan_normalized(norm, offsets, lang)
+
+    def scan_normalized(
+        self,
+        norm: str,
+        offsets: list[int],
+        lang: str | None = None,
+        word_spans: tuple[list[int], list[int]] | None = None,
+    ) -> list[Mention]:
+        """`scan` over an already normalised text; `word_spans` = starts and ends of its \\w+ runs, when known."""
+        starts, ends = word_spans if word_spans is not None else _word_spans(norm)
         found: list[Mention] = []
-        prefix_ok: dict[str, bool] = {}
+        prefix_ok = _PREFIX_OK
         size = len(norm)
-        for last, payload in self.automaton.iter(norm):
-            key, entries = payload
-            nstart = last - len(key) + 1
+        for last, (key, entries, open_end) in self.automaton.iter(norm):
             nend = last + 1
-            word_start = nstart
-            while word_start > 0 and norm[word_start - 1].isalnum():
-                word_start -= 1
-            prefix = norm[word_start:nstart]
-            if len(prefix) > 5:
-                continue
             continues = nend < size and norm[nend].isalnum()
+            if continues and not open_end:
+                continue  # the key is the start of a longer word and none of its entries may go on
+            nstart = nend - len(key)
+            # \w runs are the isalnum runs here (normalisation turned "_" into a space): the word around the key
+            k = bisect_right(starts, nstart - 1) - 1
+            word_start = starts[k] if nstart > 0 and k >= 0 and ends[k] >= nstart else nstart
+            if nstart - word_start > 5:
+                continue
+            prefix = norm[word_start:nstart]
             for entry in entries:
                 if continues and not entry.open_end:
                     continue
@@ -121,14 +137,22 @@ class Lexicon:
                 elif norm[max(word_start - 4, 0) : word_start] == "the ":
                     prefix = "the"
                 end_src = offsets[nend - 1] + 1
-                if entry.open_end:  # the mention covers the rest of the word
-                    stop = nend
-                    while stop < len(norm) and norm[stop].isalnum():
-                        stop += 1
-                    end_src = offsets[stop - 1] + 1
+                if entry.open_end and continues:  # the mention covers the rest of the word
+                    k = bisect_right(starts, nend) - 1
+                    end_src = offsets[ends[k] - 1] + 1
                 definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال") or prefix == "the"
                 found.append(Mention(nstart, nend, offsets[word_start], end_src, entry, definite))
-        return norm, offsets, found
+        return found
+
+
+_PREFIX_OK: dict[str, bool] = {}  # clitic prefix -> allowed before an Arabic dictionary word (a few dozen keys)
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _word_spans(norm: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the word (\\w+) runs of a text."""
+    spans = [m.span() for m in _WORD_RUN.finditer(norm)]
+    return [a for a, _ in spans], [b for _, b in spans]
 
 
 def is_strong_actor(mention: Mention) -> bool:
@@ -197,7 +221,7 @@ def build_lexicon() -> Lexicon:
     for row in _rows("calendar.tsv"):
         add(row["word"], "calendar", row["kind"], int(row["value"]))
     for key, entries in table.items():
-        lexicon.automaton.add_word(key, (key, tuple(entries)))
+        lexicon.automaton.add_word(key, (key, tuple(entries), any(e.open_end for e in entries)))
     lexicon.automaton.make_automaton()
     digest = hashlib.sha256()
     for name in LEXICON_FILES:

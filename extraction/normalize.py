@@ -35,8 +35,12 @@ _ONE_PAIRS = tuple((chr(k), v if isinstance(v, str) else chr(v or 0)) for k, v i
 _KEPT_RUNS = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
 
+@lru_cache(maxsize=4)
 def normalize_keep_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalise `text` and return, for each output character, its offset in the input."""
+    """Normalise `text` and return, for each output character, its offset in the input.
+
+    Cached: the dictionary scan and the gazetteer normalise the same article; callers must not change the list.
+    """
     if not _DIACRITICS.search(text):
         return _replace_all(text, _ONE_PAIRS), list(range(len(text)))
     folded = _replace_all(text, _ONE_PAIRS)  # one character for one, never a mark: offsets stay aligned
