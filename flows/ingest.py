@@ -9,7 +9,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
+from prefect.utilities.annotations import quote
 
 import report
 import warehouse
@@ -24,6 +25,8 @@ from connectors import Discovery, FetchRecord, RawDocument, SourceState
 from raqib import archive, pipeline
 from raqib.executors import extraction_executor
 from raqib.settings import Settings, Source, load_settings
+
+T = TypeVar("T")
 
 
 @task(name="discover", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -50,6 +53,11 @@ def load_task(con: duckdb.DuckDBPyConnection, run_id: str, source: str, batch: p
     """Archive new texts, then load the batch in one warehouse transaction."""
     pipeline.archive_new_articles(settings.archive_dir, batch, stored, warehouse.next_archive_sequence(con))
     return warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records, pipeline.EXTRACTOR_VERSION)
+
+
+def as_is(value: T) -> T:
+    """Pass a large task argument without Prefect walking it for futures (a measured cost per batch)."""
+    return cast(T, quote(value))
 
 
 def chunks(items: list[str], size: int) -> list[list[str]]:
@@ -165,13 +173,13 @@ def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     job.seconds["fetch_wait"] += time.perf_counter() - clock
     clock = time.perf_counter()
     stored = warehouse.stored_hashes(con)
-    extracted = extract_task(docs, stored, pool)
+    extracted = extract_task(as_is(docs), as_is(stored), pool)
     job.seconds["extract"] += time.perf_counter() - clock
     clock = time.perf_counter()
     rows = fetch_rows + extracted.rejections
     job.failures.update(pipeline.failure_counts(rows))
     job.totals["fetched"] += len(docs)
-    job.totals.update(load_task(con, run_id, job.source.name, extracted, rows, settings, stored))
+    job.totals.update(load_task(con, run_id, job.source.name, as_is(extracted), as_is(rows), settings, as_is(stored)))
     job.seconds["load"] += time.perf_counter() - clock
 
 
@@ -207,7 +215,8 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         archive.reconcile(settings.archive_dir, warehouse.stored_hashes(con))
         with extraction_executor(settings) as pool:
             rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
-        warehouse.refresh_incidents(con)
+        if any(row.get("articles_new") for row in rows):  # nothing new: incidents and search are unchanged
+            warehouse.refresh_incidents(con)
         status = "completed"
     finally:
         counts = {key: sum(int(r.get(key, 0)) for r in rows)

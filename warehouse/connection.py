@@ -33,6 +33,9 @@ class WarehouseBusy(WarehouseError):
     """Another process (or connection) holds the warehouse file."""
 
 
+WRITER_MEMORY_LIMIT = "512MB"
+
+
 def fts_extension_path() -> Path:
     """Return the path of the full-text-search extension shipped by the duckdb-extension-fts wheel."""
     import duckdb_extension_fts
@@ -141,6 +144,8 @@ def connect_writer(db_path: Path | str, wait_seconds: float = 0.0) -> duckdb.Duc
     with contextlib.suppress(OSError):  # the file only names the holder in a busy message
         _holder_file(path).write_text(json.dumps(holder), encoding="utf-8")
     try:
+        # DuckDB's cache would otherwise grow towards most of the machine's memory as the warehouse grows
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
         load_fts(con)
         apply_migrations(con)
         from warehouse.search import ensure_search_index
