@@ -166,10 +166,15 @@ def count_casualties(
     """Killed and injured stated in the normalised span [lo, hi)."""
     result = Casualties()
     worded = any(m.entry.category == "cue" and m.entry.kind in ("killed", "injured", "zero_casualty") for m in mentions)
-    if not worded and not _ZERO.search(norm, lo, hi) and "قتلي" not in norm[lo:hi]:
-        return result  # no death, injury or "no casualties" word: nothing to count
+    zero_phrase: bool | None = None  # searched once, only when needed
+    if not worded:
+        zero_phrase = _ZERO.search(norm, lo, hi) is not None
+        if not zero_phrase and "قتلي" not in norm[lo:hi]:
+            return result  # no death, injury or "no casualties" word: nothing to count
     tokens = _tokens(norm, words, lo, hi, mentions, blocked)
-    zero = any(t.cue == "zero_casualty" for t in tokens) or bool(_ZERO.search(norm, lo, hi))
+    zero = any(t.cue == "zero_casualty" for t in tokens) or (
+        zero_phrase if zero_phrase is not None else _ZERO.search(norm, lo, hi) is not None
+    )
     both_vague = "قتلي وجرحي" in norm[lo:hi] or "قتلي او جرحي" in norm[lo:hi]
     for i, tok in enumerate(tokens):
         if tok.cue not in ("killed", "injured"):

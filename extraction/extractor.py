@@ -16,7 +16,7 @@ from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, r
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
 from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder, PlaceHit, _loc_key
-from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
+from extraction.text import Sentence, Words, anchored_finditer, detect_language, quoted_spans, split_sentences
 
 SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand"))
 CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
@@ -27,6 +27,7 @@ _AGENT_MARKERS = word_set("agent_marker")
 _VICTIM_MARKERS = word_set("victim_marker")
 _TARGET_PREPS = word_set("target_preposition")
 _TARGETED = re.compile(r"(?<!\w)المستهدف|(?<!\w)مكان (?:الانفجار|الاستهداف|الهجوم|الغاره)")
+_TARGETED_ANCHORS = ("المستهدف", "مكان ")
 _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _CLITICS = re.compile(r"^(?:[وف]?[بل]|[وف])(?=\w{3})")
 _SUMMARY_WORDS = word_set("summary_word")
@@ -217,7 +218,7 @@ class _Doc:
             groups.setdefault((m.entry.category, m.entry.kind), []).append(m)
         self._index = {key: ([m.nstart for m in group], group) for key, group in groups.items()}
         self._punct = [m.start() for m in _PUNCT_BOUNDARY.finditer(norm)]  # once per document, not per sentence
-        self._targeted = [m.span() for m in _TARGETED.finditer(norm)]
+        self._targeted = [m.span() for m in anchored_finditer(_TARGETED, norm, _TARGETED_ANCHORS)]
         self.places = places
         self.dates = dates
         self.quotes = quotes
@@ -583,7 +584,7 @@ class _Doc:
         trig = draft.triggers[0].pos
         for h in hits:
             before = self._word_before(h.nstart, 3)
-            if any(w in _COUNTERPART for w in before):
+            if not _COUNTERPART.isdisjoint(before):
                 continue
             if h.via_pair and h.nstart > trig and before and before[0] in _PARTITIVE:
                 h = _ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
@@ -650,11 +651,11 @@ class _Doc:
                 role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
             elif h.actor.actor_type == "Civilians" or self._victim_of_casualty(h):
                 role = "actor2"
-            elif any(w in _AGENT_MARKERS for w in before):
+            elif not _AGENT_MARKERS.isdisjoint(before):
                 role = "actor1"
             elif h.nstart < trig:
                 role = "actor2" if passive or (before and before[0] in _TARGET_PREPS) else "actor1"
-            elif any(w in _VICTIM_MARKERS for w in before):
+            elif not _VICTIM_MARKERS.isdisjoint(before):
                 role = "actor2"
             elif (
                 draft.triggers[0].trigger.form in ("past", "generic")

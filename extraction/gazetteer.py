@@ -105,6 +105,8 @@ def _match_text(text: str) -> tuple[str, list[int]]:
     norm, offsets = normalize_keep_offsets(text)
     slow = _SLOW_CHARS.search(norm) is not None
     folded = "".join(_fold_char(ch) for ch in norm) if slow else _replace_all(norm, _SPACE_FOLD_PAIRS).lower()
+    if "  " not in folded and not folded.startswith(" "):
+        return folded, offsets  # nothing for _SPACE_RUN to fold: skip its walk over the whole text
     pieces: list[str] = []
     kept: list[int] = []
     position = 0

@@ -6,12 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from extraction.lexicon import Mention, is_strong_actor, word_map, word_set
 from extraction.model import EventLocation
 from extraction.normalize import normalize_phrase
-from extraction.text import Words
+from extraction.text import Words, anchored_finditer
 
 if TYPE_CHECKING:
     from extraction.gazetteer import Gazetteer, Place
@@ -35,8 +36,10 @@ KIND_RANK = {
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
 _CUE_KIND = word_map("place_cue_kind")
+_CUE_CLITICS = re.compile(r"^(?:[وفبل]|بال|وال|فال)")
+_CUE_PLACE_WORDS = tuple(word_map("place_name_cue"))
 _CUE_PLACE = re.compile(
-    r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, word_map("place_name_cue"))) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
+    r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, _CUE_PLACE_WORDS)) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
 )
 _COMPOUND_HEADS = word_set("place_compound_head")
 _NOT_NAMES = word_set("place_not_name")
@@ -146,7 +149,7 @@ class PlaceFinder:
                 cue = _cue_of(before)
                 place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b : b + 40])
                 hits.append(PlaceHit(a, b, match.surface, place, place.kind, cue=cue))
-        for m in _CUE_PLACE.finditer(norm):
+        for m in anchored_finditer(_CUE_PLACE, norm, _CUE_PLACE_WORDS, back=1):  # back: a clitic before the cue
             cue_word, first, second = m.group(1), m.group(2), m.group(3)
             name_start = m.start(2)
             short_head = first in _COMPOUND_HEADS and bool(second)
@@ -175,16 +178,16 @@ class PlaceFinder:
                 before[0] in _ORIGIN_WORDS
                 or (len(before) > 1 and before[1] in _ORIGIN_WORDS and before[0] in _CUE_KIND)
             )
-            h.origin = h.from_origin or any(w in _KIN_WORDS for w in before[:3])
-            h.near = any(w in _NEAR_WORDS for w in before[:2])
-            h.example = any(w in _EXAMPLE_WORDS for w in before[:3])
-            h.destination = any(w in _DESTINATION_WORDS for w in before[:3])
-            if any(w in _DIRECTION_WORDS for w in before[:2]):
+            h.origin = h.from_origin or not _KIN_WORDS.isdisjoint(before[:3])
+            h.near = not _NEAR_WORDS.isdisjoint(before[:2])
+            h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3])
+            h.destination = not _DESTINATION_WORDS.isdisjoint(before[:3])
+            if not _DIRECTION_WORDS.isdisjoint(before[:2]):
                 h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (
                 h.origin
                 or h.example
-                or any(w in _BETWEEN_WORDS for w in before[:3])
+                or not _BETWEEN_WORDS.isdisjoint(before[:3])
                 or (h.destination and any(w.startswith(_TRANSFER_STEMS) for w in before[:4]))
             ):
                 h.penalty = 2
@@ -230,6 +233,8 @@ class PlaceFinder:
         self, span_text: str, state: Any, earlier: list[PlaceHit] | None = None, offset: int = 0
     ) -> EventLocation | None:
         """Resolve المدينة / البلدة / المنطقة / المكان to the place the text last named (this sentence first)."""
+        if not any(word in span_text for word in _ANAPHORS):
+            return None  # the regex needs one of these words: skip it when none is there
         m = _ANAPHOR_RE.search(span_text)
         if m is None:
             return None
@@ -274,12 +279,17 @@ def _src(text: str, norm: str, npos: int, to_norm: Callable[[int], int]) -> int:
 
 def _cue_of(before: list[str]) -> str | None:
     """The place cue word (حي, قرية, مدينة, ريف ...) right before a name, without clitics."""
-    for word in before[:1]:
-        bare = re.sub(r"^(?:[وفبل]|بال|وال|فال)", "", word) if word not in _CUE_KIND else word
-        if bare in _CUE_KIND or word in _CUE_KIND:
-            return bare if bare in _CUE_KIND else word
-        if bare in _COUNTRYSIDE_WORDS:
-            return "ريف"
+    return _cue_of_word(before[0]) if before else None
+
+
+@lru_cache(maxsize=4096)
+def _cue_of_word(word: str) -> str | None:
+    """`_cue_of` for one word (cached: the same few words stand before place names again and again)."""
+    bare = _CUE_CLITICS.sub("", word) if word not in _CUE_KIND else word
+    if bare in _CUE_KIND or word in _CUE_KIND:
+        return bare if bare in _CUE_KIND else word
+    if bare in _COUNTRYSIDE_WORDS:
+        return "ريف"
     return None
 
 

@@ -216,7 +216,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         with extraction_executor(settings) as pool:
             rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
         if any(row.get("articles_new") for row in rows):  # nothing new: incidents and search are unchanged
-            warehouse.refresh_incidents(con)
+            warehouse.refresh_incidents(con, run_id=run_id)
         status = "completed"
     finally:
         counts = {key: sum(int(r.get(key, 0)) for r in rows)

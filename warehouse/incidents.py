@@ -253,32 +253,48 @@ def incident_rows(reports: list[Report], group: list[int], refreshed_at: datetim
     return row, links
 
 
-def load_reports(con: duckdb.DuckDBPyConnection) -> list[Report]:
-    """Read every stored event with its article and actors."""
-    return [Report(*row) for row in con.execute(_REPORTS_SQL).fetchall()]
+def load_reports(con: duckdb.DuckDBPyConnection, event_type: str | None = None) -> list[Report]:
+    """Read the stored events (of one type, if given) with their articles and actors."""
+    if event_type is None:
+        return [Report(*row) for row in con.execute(_REPORTS_SQL).fetchall()]
+    sql = _REPORTS_SQL.replace("GROUP BY ALL", "WHERE e.event_type = ?\nGROUP BY ALL")
+    return [Report(*row) for row in con.execute(sql, [event_type]).fetchall()]
 
 
-def refresh_incidents(con: duckdb.DuckDBPyConnection, search_index: bool = True) -> int:
-    """Rebuild incidents and incident_reports from all events in one transaction; return the incident count.
+def refresh_incidents(con: duckdb.DuckDBPyConnection, search_index: bool = True, run_id: str | None = None) -> int:
+    """Rebuild incidents and incident_reports in one transaction; return the number of incidents rebuilt.
 
-    With search_index (the default) the full-text index is rebuilt afterwards too (its own transaction),
-    so one call after a load refreshes every derived table.
+    Reports of different types never merge, so the work goes one event type at a time (memory bounded by
+    the largest type, not the whole warehouse); with `run_id`, only the types that run added events to.
+    With search_index (the default) the full-text index is rebuilt afterwards too (its own transaction).
     """
     refreshed_at = datetime.now(UTC)
+    rebuilt = 0
     with transaction(con):
-        reports = load_reports(con)
-        incidents: list[Row] = []
-        links: list[Row] = []
-        for group in cluster_reports(reports):
-            row, group_links = incident_rows(reports, group, refreshed_at)
-            incidents.append(row)
-            links.extend(group_links)
-        con.execute("DELETE FROM incident_reports")
-        con.execute("DELETE FROM incidents")
-        insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
-        insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
+        if run_id is None:
+            types = [r[0] for r in con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall()]
+            con.execute("DELETE FROM incident_reports")
+            con.execute("DELETE FROM incidents")
+        else:
+            types = [r[0] for r in con.execute(
+                "SELECT DISTINCT event_type FROM events WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
+            con.execute("DELETE FROM incident_reports WHERE incident_id IN "
+                        "(SELECT incident_id FROM incidents WHERE event_type IN (SELECT unnest(?::VARCHAR[])))",
+                        [types])
+            con.execute("DELETE FROM incidents WHERE event_type IN (SELECT unnest(?::VARCHAR[]))", [types])
+        for event_type in types:
+            reports = load_reports(con, event_type)
+            incidents: list[Row] = []
+            links: list[Row] = []
+            for group in cluster_reports(reports):
+                row, group_links = incident_rows(reports, group, refreshed_at)
+                incidents.append(row)
+                links.extend(group_links)
+            insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
+            insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
+            rebuilt += len(incidents)
     if search_index:
         from warehouse.search import refresh_search_index
 
         refresh_search_index(con)
-    return len(incidents)
+    return rebuilt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import warehouse
@@ -98,3 +98,29 @@ def test_clusters_use_complete_linkage_and_never_join_one_article() -> None:
     assert [len(g) for g in cluster_reports(loose)] == [2]
     other = [_report("e1", "a1", "s1", 10, 1), _report("e2", "a2", "s2", 10, 1, actors=("ndf",))]
     assert sorted(len(g) for g in cluster_reports(other)) == [1, 1]
+
+
+def test_refreshing_only_a_runs_event_types_equals_a_full_rebuild(db_path: Path) -> None:
+    from warehouse_samples import EXTRACTOR, fetch_records, sample_articles, sample_events
+
+    con = warehouse.connect_writer(db_path)
+    try:
+        articles, events = sample_articles(), sample_events()
+        records = fetch_records(articles)
+        for n, source in enumerate(sorted({a["source"] for a in articles})):
+            run_id = warehouse.start_run(con, f"flow-{n}", datetime.now(UTC), None)
+            mine = [a for a in articles if a["source"] == source]
+            warehouse.load_batch(con, run_id, source, mine, events, [r for r in records if r["source"] == source],
+                                 EXTRACTOR)
+            warehouse.refresh_incidents(con, search_index=False, run_id=run_id)
+        columns = "* EXCLUDE (refreshed_at)"
+        incremental = con.execute(f"SELECT {columns} FROM incidents ORDER BY incident_id").fetchall()
+        links = con.execute("SELECT * FROM incident_reports ORDER BY incident_id, event_id").fetchall()
+        # reports of one clash came in different runs and still merged into one incident
+        assert len(incremental) == 8
+        assert con.execute("SELECT max(n_sources) FROM incidents").fetchone() == (3,)
+        warehouse.refresh_incidents(con, search_index=False)
+        assert con.execute(f"SELECT {columns} FROM incidents ORDER BY incident_id").fetchall() == incremental
+        assert con.execute("SELECT * FROM incident_reports ORDER BY incident_id, event_id").fetchall() == links
+    finally:
+        con.close()
