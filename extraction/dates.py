@@ -382,11 +382,17 @@ def find_dates(
     starts = word_starts if word_starts is not None else [m.start() for m in _WORD.finditer(norm)]
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
+    anchor_positions: dict[tuple[str, ...], list[int]] = {}  # several patterns share anchor words: find them once
     for regex, handler, anchors in _COMPILED:
         known = None
         if calendar_at is not None and anchors in (_MONTHS_MARK, _WEEKDAYS_MARK):
             known = calendar_at.get("month" if anchors is _MONTHS_MARK else "weekday", [])
-        for m in _matches_near_anchors(regex, norm, starts, _ANCHOR_WORDS.get(anchors, anchors), known):
+        words = _ANCHOR_WORDS.get(anchors, anchors)
+        if known is None:
+            known = anchor_positions.get(words)
+            if known is None:
+                known = anchor_positions[words] = _anchor_positions(norm, words)
+        for m in _matches_near_anchors(regex, norm, starts, words, known):
             start, end = m.start(), m.end()
             if end - start < 2 or any(start < t_end and end > t_start for t_start, t_end in taken):
                 continue
@@ -406,12 +412,10 @@ def _word_start(norm: str, pos: int) -> int:
     return pos
 
 
-def _matches_near_anchors(
-    regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...], known: list[int] | None = None
-) -> list[re.Match[str]]:
-    """Matches of `regex` that start at one of the five words ending at an anchor word's occurrence."""
-    positions: set[int] = set(known or ())
-    for word in anchors if known is None else ():
+def _anchor_positions(norm: str, anchors: tuple[str, ...]) -> list[int]:
+    """Where the anchor words stand as words (or after up to three clitic letters); non-word anchors anywhere."""
+    positions: list[int] = []
+    for word in anchors:
         pos = norm.find(word)
         while pos >= 0:
             end = pos + len(word)
@@ -419,8 +423,16 @@ def _matches_near_anchors(
                 pos == 0 or not norm[pos - 1].isalnum() or pos - _word_start(norm, pos) <= 3
             )
             if whole or not word.isalnum():
-                positions.add(pos)
+                positions.append(pos)
             pos = norm.find(word, pos + 1)
+    return positions
+
+
+def _matches_near_anchors(
+    regex: re.Pattern[str], norm: str, starts: list[int], anchors: tuple[str, ...], known: list[int] | None = None
+) -> list[re.Match[str]]:
+    """Matches of `regex` that start at one of the five words ending at an anchor word's occurrence."""
+    positions = set(known if known is not None else _anchor_positions(norm, anchors))
     out: list[re.Match[str]] = []
     last_end = -1
     for pos in sorted(positions):

@@ -147,17 +147,22 @@ class _OffsetMap:
         return bisect_left(self.offsets, pos)
 
 
+@lru_cache(maxsize=256)
+def _overlap_group(category: str, kind: str) -> str:
+    """The group inside which overlapping mentions compete: the category, with casualty and a few cue kinds apart."""
+    if category == "cue" and kind in ("killed", "injured", "zero_casualty", "vague"):
+        return "casualty"
+    if category == "cue" and kind in ("origin", "air", "mutual"):
+        return "cue_" + kind
+    return category
+
+
 def _resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Longest match wins inside each category; triggers and places inside an actor name are dropped."""
     out: list[Mention] = []
     by_cat: dict[str, list[Mention]] = {}
     for m in mentions:
-        cat = m.entry.category
-        if cat == "cue" and m.entry.kind in ("killed", "injured", "zero_casualty", "vague"):
-            cat = "casualty"
-        if cat == "cue" and m.entry.kind in ("origin", "air", "mutual"):
-            cat = "cue_" + m.entry.kind
-        by_cat.setdefault(cat, []).append(m)
+        by_cat.setdefault(_overlap_group(m.entry.category, m.entry.kind), []).append(m)
     size = max((m.nend for m in mentions), default=0) + 1
     for group in by_cat.values():
         group.sort(key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))

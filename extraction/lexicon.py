@@ -109,15 +109,18 @@ class Lexicon:
         found: list[Mention] = []
         prefix_ok = _PREFIX_OK
         size = len(norm)
-        for last, (key, entries, open_end) in self.automaton.iter(norm):
+        for last, (key, entries, open_end, key_definite) in self.automaton.iter(norm):
             nend = last + 1
             continues = nend < size and norm[nend].isalnum()
             if continues and not open_end:
                 continue  # the key is the start of a longer word and none of its entries may go on
             nstart = nend - len(key)
             # \w runs are the isalnum runs here (normalisation turned "_" into a space): the word around the key
-            k = bisect_right(starts, nstart - 1) - 1
-            word_start = starts[k] if nstart > 0 and k >= 0 and ends[k] >= nstart else nstart
+            if nstart == 0 or not norm[nstart - 1].isalnum():
+                word_start = nstart  # the key starts a word: no clitic in front
+            else:
+                k = bisect_right(starts, nstart - 1) - 1
+                word_start = starts[k] if k >= 0 and ends[k] >= nstart else nstart
             if nstart - word_start > 5:
                 continue
             prefix = norm[word_start:nstart]
@@ -140,7 +143,7 @@ class Lexicon:
                 if entry.open_end and continues:  # the mention covers the rest of the word
                     k = bisect_right(starts, nend) - 1
                     end_src = offsets[ends[k] - 1] + 1
-                definite = "ال" in prefix or prefix.endswith("لل") or key.startswith("ال") or prefix == "the"
+                definite = key_definite or "ال" in prefix or prefix.endswith("لل") or prefix == "the"
                 found.append(Mention(nstart, nend, offsets[word_start], end_src, entry, definite))
         return found
 
@@ -221,7 +224,8 @@ def build_lexicon() -> Lexicon:
     for row in _rows("calendar.tsv"):
         add(row["word"], "calendar", row["kind"], int(row["value"]))
     for key, entries in table.items():
-        lexicon.automaton.add_word(key, (key, tuple(entries), any(e.open_end for e in entries)))
+        payload = (key, tuple(entries), any(e.open_end for e in entries), key.startswith("ال"))
+        lexicon.automaton.add_word(key, payload)
     lexicon.automaton.make_automaton()
     digest = hashlib.sha256()
     for name in LEXICON_FILES:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 from operator import add
 
 from extraction.lexicon import word_set
@@ -96,19 +95,27 @@ class Words:
 
     def __init__(self, norm: str) -> None:
         """Index every word of `norm`."""
-        # split at spaces (fast); only the pieces that are not one whole word go through the regex
-        pieces = norm.split(" ")
-        piece_starts = accumulate([len(piece) + 1 for piece in pieces], initial=0)
+        # Split at spaces; a piece is one word, or one word with a mark before or after it ("الزور،", '"الدفاع'),
+        # and only the rare other pieces go through the regex, which walks Arabic text slowly. isalnum() of every
+        # character is \w except for "_", hence the checks on the mark.
         texts: list[str] = []
         starts: list[int] = []
-        for piece, start in zip(pieces, piece_starts, strict=False):  # one start more than pieces
-            if piece.isalnum():  # isalnum() of every character = one \w+ run ("_" is the only other \w)
+        start = 0
+        for piece in norm.split(" "):
+            if piece.isalnum():
                 texts.append(piece)
                 starts.append(start)
+            elif len(piece) > 1 and piece[-1] != "_" and piece[:-1].isalnum():
+                texts.append(piece[:-1])
+                starts.append(start)
+            elif len(piece) > 1 and piece[0] != "_" and piece[1:].isalnum():
+                texts.append(piece[1:])
+                starts.append(start + 1)
             elif piece:
                 for m in _WORD.finditer(piece):
                     texts.append(m.group(0))
                     starts.append(start + m.start())
+            start += len(piece) + 1
         self.texts = texts
         self.starts = starts
         self.ends: list[int] = list(map(add, starts, map(len, texts)))

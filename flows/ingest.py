@@ -94,11 +94,15 @@ def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, ex
 
 
 def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, job: SourceRun,
-                 known: set[str]) -> list[list[str]]:
-    """Record a source's discovery and split its new and retried URLs into fetch batches."""
+                 known: set[str], planned: set[str]) -> list[list[str]]:
+    """Record a source's discovery and split its new and retried URLs into fetch batches.
+
+    A URL another source of this run already plans to fetch (a feed and a sitemap of one site) is left out.
+    """
     assert job.discovery is not None
     retry = [u for u in warehouse.urls_to_retry(con, job.source.name) if u not in known]
-    urls = list(dict.fromkeys(retry + [item.url for item in job.discovery.items]))
+    urls = [u for u in dict.fromkeys(retry + [item.url for item in job.discovery.items]) if u not in planned]
+    planned.update(urls)
     job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
     records = [pipeline.record_dict(r) for r in job.discovery.records]
     job.failures.update(pipeline.failure_counts(records))
@@ -132,12 +136,13 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
         state.known_urls = known
         found[job.source.name] = (time.perf_counter(), discover_task.submit(settings, job.source, state))
     plans = []
+    planned: set[str] = set()
     for job in jobs:
         started, future = found[job.source.name]
         try:
             job.discovery = future.result()
             job.seconds["discover"] += time.perf_counter() - started
-            plans.append((job, plan_batches(con, run_id, settings, job, known)))
+            plans.append((job, plan_batches(con, run_id, settings, job, known, planned)))
         except Exception as exc:  # one broken source never stops the others
             source_broke(con, run_id, job, exc)
     window: deque[tuple[SourceRun, Any]] = deque()
