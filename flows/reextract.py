@@ -30,8 +30,8 @@ def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_siz
     articles = events = 0
     status = "failed"
     try:
-        pending = list(warehouse.articles_for_reextract(con, None if everything else EXTRACTOR_VERSION))
-        rows_iter = iter(pending)
+        # streamed: the warehouse yields the texts in chunks, so memory stays flat however many there are
+        rows_iter = warehouse.articles_for_reextract(con, None if everything else EXTRACTOR_VERSION)
         while batch := list(islice(rows_iter, batch_size)):
             found = reextract_batch(batch)
             events += warehouse.replace_events(con, run_id, found, EXTRACTOR_VERSION)

@@ -133,3 +133,30 @@ def test_extract_command_prints_events_json(tmp_path: Path) -> None:
     assert clash["event_type"] == "armed_clash"
     assert clash["location"]["name_ar"] == "الميادين"
     assert clash["date_start"] == "2025-03-04" and clash["fatalities"] == 3
+
+
+def test_reextract_replaces_events_of_older_extractor_versions(demo_run: dict, tmp_path: Path) -> None:
+    import shutil
+
+    from extraction import EXTRACTOR_VERSION
+    from flows.reextract import reextract_flow
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_run["db"], db)
+    con = duckdb.connect(str(db))
+    before = con.execute("SELECT content_hash, event_type, evidence FROM events ORDER BY ALL").fetchall()
+    stale = con.execute("SELECT content_hash FROM articles ORDER BY content_hash LIMIT 3").fetchall()
+    for (digest,) in stale:  # as if an older extractor had written these three articles' events
+        con.execute("UPDATE articles SET extractor_version = '0.9-old' WHERE content_hash = ?", [digest])
+        con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT event_id FROM events WHERE content_hash = ?)",
+                    [digest])
+        con.execute("DELETE FROM events WHERE content_hash = ?", [digest])
+    con.close()
+    result = reextract_flow(db=str(db))
+    assert result["articles"] == 3 and result["extractor_version"] == EXTRACTOR_VERSION
+    con = duckdb.connect(str(db), read_only=True)
+    after = con.execute("SELECT content_hash, event_type, evidence FROM events ORDER BY ALL").fetchall()
+    versions = con.execute("SELECT DISTINCT extractor_version FROM articles").fetchall()
+    con.close()
+    assert after == before
+    assert versions == [(EXTRACTOR_VERSION,)]
