@@ -43,6 +43,9 @@ _TIME_OF_DAY = r"(?:(?:فجر|صباح|ظهر|عصر|مساء|ليل|ليله|م
 _UNITS = {word: int(value) for word, value in word_map("date_unit").items()}
 _PLURAL_UNITS = word_set("date_plural_unit")
 _RELATIVE = {word: int(value) for word, value in word_map("date_relative").items()}  # month offset: -1 last, 0 this
+# "قبل أيام": days back to the start and the end of the range; "خلال الأيام الماضية": days back from the reference
+_VAGUE_AGO = {word: _day_range(value) for word, value in word_map("date_vague_ago").items()}
+_RECENT_SPAN = {word: int(value) for word, value in word_map("date_recent_span").items()}
 _CURRENT = frozenset(word for word, offset in _RELATIVE.items() if offset == 0)
 
 
@@ -192,7 +195,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
         count_text = m.group("count")
         vague = count_text in (None, "عده", "بضعه", "few", "several") and unit in _PLURAL_UNITS
         if vague:  # "قبل أيام" / "منذ أسابيع": an open range back from the reference date
-            back = {"ايام": (7, 1), "days": (7, 1), "اسابيع": (35, 7), "weeks": (35, 7)}.get(unit, (180, 30))
+            back = _VAGUE_AGO.get(unit, (180, 30))
             return ref - timedelta(days=back[0]), ref - timedelta(days=back[1]), "range", True
         count = 1
         if count_text and count_text not in ("a", "one"):
@@ -207,7 +210,7 @@ def _patterns() -> list[tuple[re.Pattern[str], Handler, tuple[str, ...]]]:
         return center - timedelta(days=15), center + timedelta(days=15), "range", True
 
     def within_recent(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
-        span = {"ايام": 7, "اسابيع": 30, "اشهر": 120, "days": 7, "weeks": 30, "months": 120}[m.group("unit")]
+        span = _RECENT_SPAN[m.group("unit")]
         return ref - timedelta(days=span), ref, "range", True
 
     def year_only(m: re.Match[str], ref: date) -> tuple[date, date, str, bool] | None:
