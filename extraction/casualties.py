@@ -19,6 +19,11 @@ _PLURAL_VERBS = word_set("casualty_plural_verb")
 _FILLERS = word_set("casualty_filler")
 _DEATH_PRONOUNS = word_set("casualty_pronoun")  # "مقتله": his death, one victim
 _INDEFINITE = word_set("english_indefinite")
+_ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
+_KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
+_SINGULAR_VERBS = word_set("casualty_singular_verb")  # "عنصر من X قد قتل": one victim named before the verb
+_ENGLISH_BACK = 6  # "Two members of the SDF were killed": the count stands up to six words before
+_KILLING_OBJECT = 8  # words after a killing verb in which its object's count is looked for
 _ZERO = re.compile(
     r"(?:دون|بدون|لم ت?ي?سفر عن|لا)\s+(?:ان [يت]سفر عن\s+)?(?:وقوع\s+|تسجيل\s+|سقوط\s+)?(?:اي\s+)?"
     r"(?:اصابات|ضحايا|خسائر بشريه|قتلي|اصابه)|no (?:one was|casualties|injuries|deaths)"
@@ -155,6 +160,30 @@ def _one_person(tok: _Token) -> int | None:
     return 1
 
 
+def _implied_single(tokens: list[_Token], i: int) -> tuple[int | None, bool]:
+    """One victim implied around the death/injury word at i: "وأصيب آخر", "اغتال ... مختار", "عنصر ... قد قتل"."""
+    tok = tokens[i]
+    word = tok.text.lstrip("وف") if not tok.text.isascii() else tok.text
+    if i + 1 < len(tokens) and tokens[i + 1].text in _ONE_MORE:
+        return 1, False  # "وأصيب ثالث": a third person, one more
+    if tok.text.isascii() and any(t.text in _ONE_MORE for t in tokens[max(i - 3, 0) : i]):
+        return 1, False  # "Another member was injured"
+    if word in _KILLING_VERBS:  # the object of an assassination is one person unless a count or plural follows
+        for t in tokens[i + 1 : i + 1 + _KILLING_OBJECT]:
+            if t.number is not None:
+                return t.number, False
+            if t.text in _BROKEN_PLURALS:
+                return None, True
+        return 1, False
+    if word in _SINGULAR_VERBS:  # "وكان عنصر من اللواء الثامن قد قتل"
+        back = tokens[max(i - 5, 0) : i]
+        if any(t.number is not None for t in back):
+            return None, False
+        if any(t.single for t in back):
+            return 1, False
+    return None, False
+
+
 def _and_between(tokens: list[_Token], a: int, b: int) -> bool:
     """True when a word starting with و lies between token a and token b."""
     return any(t.conj for t in tokens[a + 1 : b + 1])
@@ -187,7 +216,7 @@ def count_casualties(
             and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None))
             and after not in _INDEFINITE
         ):  # English puts the count first: "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None and t.text not in _INDEFINITE]
+            back = [t for t in tokens[max(i - _ENGLISH_BACK, 0) : i] if t.number is not None and t.text not in _INDEFINITE]
             if back:
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:
@@ -196,10 +225,12 @@ def count_casualties(
             back = [t for t in tokens[max(i - 6, 0) : i] if t.number is not None]
             if back:
                 count = back[-1].number
-        if count is None and tok.text.isascii():  # "Two soldiers were killed"
-            back = [t for t in tokens[max(i - 4, 0) : i] if t.number is not None]
+        if count is None and tok.text.isascii():  # "Two soldiers were killed", "Two members of the SDF were killed"
+            back = [t for t in tokens[max(i - _ENGLISH_BACK, 0) : i] if t.number is not None]
             if back:
                 count = back[-1].number
+        if count is None and not vague:
+            count, vague = _implied_single(tokens, i)
         if count is None and i > 0 and tokens[i - 1].cue == "vague":
             vague = True
         if count is None and not vague:

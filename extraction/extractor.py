@@ -36,6 +36,11 @@ _BETWEEN = word_set("between_word")
 _PASSIVE = word_set("passive_word")
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
 _PARTITIVE = word_set("partitive_word")
+_TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
+_ROLE_LINKERS = word_set("role_linker")
+_KILLING_VERBS = word_set("casualty_assassination_verb")
+# one-sided violence: a target named alone is never made the attacker (the attacker is simply unknown)
+_NO_PROMOTION = frozenset(("attack", "airstrike", "explosion", "shelling"))
 
 
 @dataclass
@@ -420,6 +425,16 @@ class _Doc:
         }
         if any(not t.mention.definite for t in out):  # "وفي رد على القصف، استهدفت ...": القصف only points back
             out = [t for t in out if not (t.mention.definite and _family(t.trigger.event_type) in fresh)]
+        background_ends = [m.nend for m in cues if m.entry.kind == "background"]
+        pointing_back = [  # "وعقب الغارات، استقدم ...": the definite strike after عقب/بعد is the one told before
+            t
+            for t in out
+            if t.mention.definite
+            and t.trigger.event_type in VIOLENT_TYPES
+            and any(e <= t.mention.nstart and self._adjacent(e, t.mention.nstart) for e in background_ends)
+        ]
+        if pointing_back and len(pointing_back) < len(out):
+            out = [t for t in out if t not in pointing_back]
         kept = {id(t.mention) for t in out}
         self.dropped_definite = [
             m.nstart
@@ -643,23 +658,32 @@ class _Doc:
                 ordered += [(a, "associated") for a in others]
                 return _dedupe(ordered)
         passive = not _PASSIVE.isdisjoint(texts[i : self.words.index_range(draft.lo, trig)[1]])
+        firm_targets: set[int] = set()  # indexes in `ordered` of actors the text marks as hit: never promoted
         for h in sorted(hits, key=lambda h: h.nstart):
             before = [_bare(w) for w in self._word_before(h.nstart, 2)]
+            firm = False
             if draft.event_type in ("armed_clash", "meeting", "defection", "reinforcement", "takeover", "protest"):
                 role = "actor1" if not ordered else "actor2"
                 if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
                     role = "associated"
+                if draft.event_type in ("reinforcement", "takeover", "defection") and h.actor.actor_type == "Civilians":
+                    role = "associated"  # "فرضت طوقاً ومنعت الأهالي": residents are affected, they deploy nothing
             elif id(h) in draft.attached:
                 role = "actor1"
             elif draft.event_type in ("arrest", "abduction"):
                 victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and before[:1] == ["من"])
                 role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
+            elif before and before[0] in _AGENT_MARKERS and before[1:2] != ["من"]:
+                role = "actor1"  # "قتلت خلية لداعش": the agent word binds closer than the death verb before it
             elif h.actor.actor_type == "Civilians" or self._victim_of_casualty(h):
-                role = "actor2"
+                role, firm = "actor2", True
             elif not _AGENT_MARKERS.isdisjoint(before):
                 role = "actor1"
+            elif self._after_target_noun(h.nstart):
+                role, firm = "actor2", True
             elif h.nstart < trig:
-                role = "actor2" if passive or (before and before[0] in _TARGET_PREPS) else "actor1"
+                firm = passive or bool(before and before[0] in _TARGET_PREPS)
+                role = "actor2" if firm else "actor1"
             elif not _VICTIM_MARKERS.isdisjoint(before):
                 role = "actor2"
             elif (
@@ -670,21 +694,40 @@ class _Doc:
                 role = "actor1"
             else:
                 role = "actor2"
+            if firm:
+                firm_targets.add(len(ordered))
             ordered.append((h.actor, role))
         if not any(r == "actor1" for _, r in ordered):
             for i, (actor, _) in enumerate(ordered):
-                if actor.actor_type != "Civilians":
+                if actor.actor_type != "Civilians" and not (draft.event_type in _NO_PROMOTION and i in firm_targets):
                     ordered[i] = (actor, "actor1")
                     break
         return _dedupe(ordered)
+
+    def _adjacent(self, end: int, start: int) -> bool:
+        """True when no word (or only an English article: "after the shelling") lies between `end` and `start`."""
+        between = self.words.distance(end, start)
+        return between == 0 or (between == 1 and self._word_before(start, 1) == ["the"])
+
+    def _after_target_noun(self, pos: int) -> bool:
+        """True when a target noun (سيارة، مقرات، تقل، قياديين) stands before `pos`, past linker words only."""
+        for word in self._word_before(pos, 4):
+            bare = _bare(word)
+            if word in _TARGET_NOUNS or bare in _TARGET_NOUNS:
+                return True
+            if not (word in _ROLE_LINKERS or bare in _ROLE_LINKERS or word.isdigit()):
+                return False
+        return False
 
     def _victim_of_casualty(self, hit: _ActorHit) -> bool:
         """True when a death or injury word stands shortly before the actor ("مقتل 3 عناصر من X")."""
         window = self.words.prev_words(hit.nstart, 4)
         if window:
             cues = [
-                m for m in self._in(window[-1][0], hit.nstart, category="cue") if m.entry.kind in ("killed", "injured")
-            ]
+                m
+                for m in self._in(window[-1][0], hit.nstart, category="cue")
+                if m.entry.kind in ("killed", "injured") and _bare(self.norm[m.nstart : m.nend]) not in _KILLING_VERBS
+            ]  # "اغتال مسلحون": the killers follow the verb, not the victims
             if cues and not self._in(cues[-1].nend, hit.nstart, category="trigger"):
                 return True  # "مقتل 3 عناصر من X", not "قتلوا بهجوم لخلايا X"
         after = self.words.next_words(hit.nend, 3)  # "4 عناصر من قسد قتلوا"
