@@ -216,7 +216,8 @@ def count_casualties(
             and (count is None or not (tokens[i + 1].number if i + 1 < len(tokens) else None))
             and after not in _INDEFINITE
         ):  # English puts the count first: "Two soldiers were killed"
-            back = [t for t in tokens[max(i - _ENGLISH_BACK, 0) : i] if t.number is not None and t.text not in _INDEFINITE]
+            window = tokens[max(i - _ENGLISH_BACK, 0) : i]
+            back = [t for t in window if t.number is not None and t.text not in _INDEFINITE]
             if back:
                 count, vague = back[-1].number, False
         if count is None and i > 0 and tokens[i - 1].number is not None:

@@ -30,6 +30,8 @@ class DatePhrase:
     end: date
     precision: str  # day | week | month_part | month | range
     relative: bool
+    # days from the date of the event told just before ("اليوم التالي" = +1); None for dates of the calendar
+    follows: int | None = None
 
 
 def _day_range(value: str) -> tuple[int, int]:
@@ -463,3 +465,27 @@ def _join_ranges(norm: str, phrases: list[DatePhrase]) -> list[DatePhrase]:
         else:
             out.append(phrase)
     return out
+
+
+_NEXT_DAY = re.compile(
+    r"(?<!\w)(?:(?:في|خلال|وفي)\s+)?(?:ال)?يوم\s+التالي(?!\w)|(?<!\w)(?:on\s+)?the\s+(?:next|following)\s+day(?!\w)"
+    r"|(?<!\w)a\s+day\s+later(?!\w)"
+)
+_DAY_AFTER = re.compile(r"(?<!\w)(?:بعد\s+يوم\s+(?:واحد\s+)?من|a\s+day\s+after)(?!\w)")
+_CHAIN_ANCHORS = ("التالي", "next", "following", "later", "بعد", "after")
+
+
+def find_chained_dates(norm: str) -> list[DatePhrase]:
+    """Dates told from the event before: "اليوم التالي", "the next day" (+1); "بعد يوم من", "a day after" (±1).
+
+    "a day after" gets follows=+1 here; the extractor turns it into -1 when the event it dates is named right
+    after the phrase ("بعد يوم من استهداف ..." = the strike came one day before the event told before).
+    """
+    if not any(word in norm for word in _CHAIN_ANCHORS):
+        return []
+    out = [
+        DatePhrase(m.start(), m.end(), STAND_IN_REFERENCE, STAND_IN_REFERENCE, "day", True, 1)
+        for regex in (_NEXT_DAY, _DAY_AFTER)
+        for m in regex.finditer(norm)
+    ]
+    return sorted(out, key=lambda d: d.nstart)

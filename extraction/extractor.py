@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from extraction.casualties import Casualties, count_casualties
-from extraction.dates import DatePhrase, find_dates
+from extraction.dates import DatePhrase, find_chained_dates, find_dates
 from extraction.lexicon import Actor, Lexicon, Mention, Trigger, load_lexicon, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
 from extraction.normalize import normalize_for_match
@@ -39,6 +40,10 @@ _PARTITIVE = word_set("partitive_word")
 _TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
 _ROLE_LINKERS = word_set("role_linker")
 _KILLING_VERBS = word_set("casualty_assassination_verb")
+_MILITIA_WORDS = tuple(word_set("militia_word"))
+_DETAINED_PEOPLE = word_set("detained_person")
+_DETAINED_WINDOW = 8  # words after an arrest word in which the people taken are named
+_NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))  # "اليوم التالي", "the next day": always +1
 # one-sided violence: a target named alone is never made the attacker (the attacker is simply unknown)
 _NO_PROMOTION = frozenset(("attack", "airstrike", "explosion", "shelling"))
 
@@ -88,6 +93,7 @@ class _Draft:
     sentence_lo: int = 0
     sentence_hi: int = 0
     remention: bool = False
+    chain_day: dt.date | None = None  # the day a date told from the event before ("اليوم التالي") resolves to
 
 
 @dataclass
@@ -98,6 +104,7 @@ class _DocState:
     last_event_place: EventLocation | None = None
     place_history: list[PlaceHit] = field(default_factory=list)
     event_places: list[EventLocation] = field(default_factory=list)
+    last_event_day: date | None = None  # day of the last event with a one-day date, for "اليوم التالي"
 
 
 class Extractor:
@@ -124,6 +131,12 @@ class Extractor:
             if m.entry.category == "calendar":
                 calendar_at[m.entry.kind].append(m.nstart)
         dates = find_dates(norm, published, calendar_at, words.starts)
+        chained = find_chained_dates(norm)
+        if chained:
+            dates = sorted(
+                dates + [c for c in chained if not any(d.nstart < c.nend and c.nstart < d.nend for d in dates)],
+                key=lambda d: d.nstart,
+            )
         quotes = [(to_norm(a), to_norm(b)) for a, b in quoted_spans(text) if b - a > 40]
         doc = _Doc(self.lexicon, text, norm, offsets, words, mentions, places, dates, quotes, published, lang)
         doc.finder = self.places
@@ -132,8 +145,20 @@ class Extractor:
         sentences = split_sentences(text)
         if all(s.is_title for s in sentences):  # a lone headline or sentence without a full stop is the text itself
             sentences = [replace(s, is_title=False) for s in sentences]
+        previous: Sentence | None = None  # the last sentence that gave events
         for sentence in sentences:
-            events.extend(doc.sentence_events(sentence, to_norm, state))
+            found = doc.sentence_events(sentence, to_norm, state)
+            if found:
+                events.extend(found)
+                previous = sentence
+            elif previous is not None and previous.paragraph == sentence.paragraph and events:
+                more = doc.follow_up_injured(sentence, to_norm)  # "... . وأصيب ثالث بجروح خطيرة."
+                if more:
+                    events[-1].injured = (events[-1].injured or 0) + more
+                    events[-1].injured_vague = False
+                    if events[-1].fatalities is None and not events[-1].fatalities_vague:
+                        events[-1].fatalities = 0
+                previous = None
         merged = merge_events(events, self.lexicon)
         if not places:
             return merged
@@ -236,6 +261,7 @@ class _Doc:
         self.lang = lang
         self.finder: PlaceFinder | None = None
         self.last_pair: tuple[Actor, Actor] | None = None
+        self.called_militia: set[str] = set()  # actors the text named as "ميليشيا X" (الميليشيا may mean them)
         self.dropped_definite: list[int] = []
 
     # ---- helpers over normalised offsets -------------------------------------------------------------------
@@ -284,6 +310,17 @@ class _Doc:
         """The n words before `pos`, nearest first."""
         return [w for _, _, w in self.words.prev_words(pos, n)]
 
+    def follow_up_injured(self, sentence: Sentence, to_norm: _OffsetMap) -> int | None:
+        """Injured told by a sentence that opens with an injury word and names no event ("وأصيب ثالث بجروح")."""
+        lo, hi = to_norm(sentence.start), to_norm(sentence.end)
+        if sentence.is_title or self._in(lo, hi, category="trigger"):
+            return None
+        first = self.words.next_words(lo, 2)
+        opening = [m for m in self._in(lo, hi, category="cue") if m.entry.kind == "injured"]
+        if not first or not opening or opening[0].nstart >= first[-1][1]:
+            return None  # the injury word must open the sentence (its first two words)
+        return count_casualties(self.norm, self.words, lo, hi, self._in(lo, hi), []).injured
+
     # ---- sentence processing -------------------------------------------------------------------------------
     def sentence_events(self, sentence: Sentence, to_norm: _OffsetMap, state: _DocState) -> list[Event]:
         """Events of one sentence; updates the document state (actor and place history)."""
@@ -311,6 +348,8 @@ class _Doc:
                 continue  # a death word alone ("جثث القتلى"), without a count of the dead, is not an event
             for event in self._finish(draft):
                 events.append(event)
+            if events and events[-1].date_precision == "day" and events[-1].date_start is not None:
+                state.last_event_day = events[-1].date_start
             if draft.location is not None:
                 state.last_event_place = draft.location
                 state.event_places.append(draft.location)
@@ -331,18 +370,25 @@ class _Doc:
             if actor.id == "armed_men" and m.definite:
                 continue  # "المسلحين": gunmen the text spoke of before, not a new actor
             if actor.strength != "anaphor":
+                if self.norm.startswith(_MILITIA_WORDS, m.nstart):  # "ميليشيا الحرس الثوري" as one name
+                    self.called_militia.add(actor.id)
                 hits.append(_ActorHit(m.nstart, m.nend, actor))
                 history.append(actor)
                 continue
             named = [h for h in history if h.strength == "strong" and h.actor_type != "Civilians"]
             if actor.id == "militia_anaphor":
-                if any(
-                    0 <= s.nstart - m.nend <= 3
-                    or (s.nstart - m.nend > 0 and self.words.distance(m.nend, s.nstart) <= 3)
+                following = [
+                    s
                     for s in strong
-                ):
-                    continue  # "ميليشيا الدفاع الوطني": the name follows
+                    if 0 <= s.nstart - m.nend <= 3
+                    or (s.nstart - m.nend > 0 and self.words.distance(m.nend, s.nstart) <= 3)
+                ]
+                if following:  # "ميليشيا الدفاع الوطني": the name follows; the text calls that actor a militia
+                    self.called_militia.add(following[0].entry.value.id)  # type: ignore[attr-defined]
+                    continue
                 militias = [h for h in named if h.actor_type in ("Political Militias", "Identity Militias")]
+                if not militias:  # none of militia type: one the text itself called "ميليشيا X"
+                    militias = [h for h in named if h.id in self.called_militia]
                 if militias:
                     chosen = militias[-1]
                     if _SAME_AFTER.match(self.norm, m.nend):  # "الميليشيا ذاتها": the one the article is about
@@ -570,10 +616,19 @@ class _Doc:
         if draft.event_type in ONE_SIDED:
             span_actors = self._one_sided_actors(draft, span_actors, actor_hits)
         draft.actors = self._roles(draft, span_actors)
+        if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
+            self._detained_civilians(draft)
         draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
         assert self.finder is not None
         draft.location, draft.place_source = self.finder.choose(draft, places, state, self)
         draft.date = self._date(draft, bounds, lo, hi)
+        if draft.date is not None and draft.date.follows is not None and state.last_event_day is not None:
+            days = draft.date.follows
+            if not self.norm.startswith(_NEXT_DAY_WORDS, draft.date.nstart) and any(
+                t.pos >= draft.date.nend and self.words.distance(draft.date.nend, t.pos) <= 1 for t in draft.triggers
+            ):
+                days = -days  # "بعد يوم من استهداف ...": the strike named after the phrase came a day before
+            draft.chain_day = state.last_event_day + timedelta(days=days)
         blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in self.dates if lo <= d.nstart < hi]
         blocked += [(h.nstart, h.nend) for h in actor_hits if h.actor.actor_type != "Civilians"]
         if draft.event_type in VIOLENT_TYPES:
@@ -704,6 +759,17 @@ class _Doc:
                     break
         return _dedupe(ordered)
 
+    def _detained_civilians(self, draft: _Draft) -> None:
+        """"اعتقل ... شابين": people taken without a named group are civilians (actor2)."""
+        civilians = self.lexicon.actors.get("civilians")
+        if civilians is None:
+            return
+        for t in draft.triggers:
+            following = self.words.next_words(t.mention.nend, _DETAINED_WINDOW)
+            if any(_bare(w) in _DETAINED_PEOPLE and draft.lo <= a < draft.hi for a, _, w in following):
+                draft.actors.append(EventActor(civilians.id, civilians.name, civilians.name_ar, "actor2", "Civilians"))
+                return
+
     def _adjacent(self, end: int, start: int) -> bool:
         """True when no word (or only an English article: "after the shelling") lies between `end` and `start`."""
         between = self.words.distance(end, start)
@@ -783,13 +849,22 @@ class _Doc:
         """Build the Event object with evidence, dates and confidence."""
         if draft.event_type == "protest":
             actors = [self._as_protesters(a, draft) for a in actors]
+            protesters = self.lexicon.actors.get("protesters")
+            if protesters is not None and not any(a.role == "actor1" for a in actors):
+                # "تظاهر المئات": the verb itself says who acted, even when the text names no group
+                actors = [EventActor(protesters.id, protesters.name, protesters.name_ar, "actor1", "Protesters")]
+                actors += [a for a in draft.actors if a.role != "actor1"]
         sentence = draft.sentence
         assert sentence is not None
         event = Event(draft.event_type, actors=actors, location=draft.location)
         d = draft.date
         if d is not None:
             event.date_text = self.text[self.offsets[d.nstart] : self.offsets[d.nend - 1] + 1]
-            if self.published is not None or not d.relative:
+            if d.follows is not None:  # told from the event before: resolved only when that one has a day
+                if draft.chain_day is not None:
+                    event.date_start = event.date_end = draft.chain_day
+                    event.date_precision = "day"
+            elif self.published is not None or not d.relative:
                 event.date_start, event.date_end, event.date_precision = d.start, d.end, d.precision
         c = draft.casualties
         event.fatalities, event.fatalities_vague = c.killed, c.killed_vague

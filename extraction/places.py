@@ -149,7 +149,10 @@ class PlaceFinder:
                 cue = _cue_of(before)
                 place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b : b + 40])
                 hits.append(PlaceHit(a, b, match.surface, place, place.kind, cue=cue))
-        for m in anchored_finditer(_CUE_PLACE, norm, _CUE_PLACE_WORDS, back=1):  # back: a clitic before the cue
+        for found in anchored_finditer(_CUE_PLACE, norm, _CUE_PLACE_WORDS, back=1):  # back: a clitic before the cue
+            m = found
+            if found.group(2) in _CUE_KIND:  # "محور قرية الفطيرة": the second cue word names the place
+                m = _CUE_PLACE.match(norm, found.start(2)) or found
             cue_word, first, second = m.group(1), m.group(2), m.group(3)
             name_start = m.start(2)
             short_head = first in _COMPOUND_HEADS and bool(second)
@@ -160,11 +163,12 @@ class PlaceFinder:
                 or (len(first) == 4 and first[0] in "تي")
             ):
                 continue
-            if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < m.end()) for h in hits):
-                continue
             end = m.end(2)
             if second and first in _COMPOUND_HEADS and second not in _NOT_NAMES:
                 end = m.end(3)
+            # overlap with the name only: the optional second word may begin the next place ("صيدا بريف درعا")
+            if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < end) for h in hits):
+                continue
             if any(s <= name_start < e for s, e in actor_spans):
                 continue
             src_a = _src(text, norm, m.start(1) if cue_word == "باديه" else name_start, to_norm)

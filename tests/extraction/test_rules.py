@@ -60,6 +60,8 @@ def test_rule(record: dict[str, Any]) -> None:
                 expect[role],
                 actors,
             )
+    if "no_actor1" in expect:  # one-sided violence whose attacker the text does not name
+        assert any(a["role"] == "actor1" for a in actors) != expect["no_actor1"], (record["comment"], actors)
     if "place" in expect:
         location = event["location"] or {}
         assert _same_name(expect["place"], location.get("name"), location.get("name_ar")), (
