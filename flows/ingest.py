@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 import report
 import warehouse
 from connectors import Discovery, FetchRecord, RawDocument, SourceState
+from extraction import EXTRACTOR_VERSION
 from raqib import archive, pipeline
 from raqib.executors import extraction_executor
 from raqib.settings import Settings, Source, load_settings
@@ -52,7 +53,7 @@ def load_task(con: duckdb.DuckDBPyConnection, run_id: str, source: str, batch: p
               records: list[dict[str, Any]], settings: Settings, stored: set[str]) -> dict[str, int]:
     """Archive new texts, then load the batch in one warehouse transaction."""
     pipeline.archive_new_articles(settings.archive_dir, batch, stored, warehouse.next_archive_sequence(con))
-    return warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records, pipeline.EXTRACTOR_VERSION)
+    return warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records, EXTRACTOR_VERSION)
 
 
 def as_is(value: T) -> T:
@@ -90,7 +91,7 @@ def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, ex
     job.failures[reason] += 1
     warehouse.load_batch(con, run_id, job.source.name, [], {}, [{
         "source": job.source.name, "url": job.source.url, "status": None, "ok": False, "reason": reason,
-        "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}], pipeline.EXTRACTOR_VERSION)
+        "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}], EXTRACTOR_VERSION)
 
 
 def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, job: SourceRun,
@@ -106,7 +107,7 @@ def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings
     job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
     records = [pipeline.record_dict(r) for r in job.discovery.records]
     job.failures.update(pipeline.failure_counts(records))
-    job.totals.update(warehouse.load_batch(con, run_id, job.source.name, [], {}, records, pipeline.EXTRACTOR_VERSION))
+    job.totals.update(warehouse.load_batch(con, run_id, job.source.name, [], {}, records, EXTRACTOR_VERSION))
     return chunks(urls, settings.batch_size)
 
 

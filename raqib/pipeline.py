@@ -6,13 +6,13 @@ import asyncio
 from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from connectors import Discovery, Fetcher, FetchRecord, RawDocument, SourceState, discover
 from connectors.article import Article, Rejection, to_article
-from extraction import EXTRACTOR_VERSION, extract_events
+from extraction import extract_events
 from raqib import archive
 from raqib.settings import Settings, Source
 
@@ -133,10 +133,3 @@ def failure_counts(records: list[dict[str, Any]]) -> Counter[str]:
     """Count failed fetch records by reason."""
     return Counter(r["reason"] for r in records if not r["ok"] and r["reason"] != "not_modified")
 
-
-def today() -> date:
-    """Today's date in UTC (one place, so runs are consistent)."""
-    return datetime.now(UTC).date()
-
-
-__all__ = ["EXTRACTOR_VERSION", "ExtractedBatch"]

@@ -15,6 +15,7 @@ from harness import REPO, snapshot
 
 import warehouse
 from connectors.models import RawDocument
+from extraction import EXTRACTOR_VERSION
 from raqib import archive, pipeline
 from raqib.textnorm import archive_name
 
@@ -32,7 +33,7 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         batch = pipeline.extract_batch(docs, set())
         pipeline.archive_new_articles(work / "archive", batch, set(), warehouse.next_archive_sequence(con))
         warehouse.load_batch(con, run_id, "gen", batch.articles, batch.events, batch.rejections,
-                             pipeline.EXTRACTOR_VERSION)
+                             EXTRACTOR_VERSION)
         warehouse.finish_run(con, run_id, "completed", {}, datetime.now(UTC))
     finally:
         con.close()
