@@ -1,0 +1,1 @@
+"""The real-news development corpus: manifest, gold, sentence labels and their scoring."""
