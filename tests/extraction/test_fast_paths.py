@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extraction import extractor, places, text
+from extraction import document, places, roles, text
 from extraction.lexicon import DATA_DIR, WORD_LISTS_FILE, _rows, word_map, word_set
 from extraction.text import Words, anchored_finditer, detect_language
 
@@ -81,7 +81,7 @@ def test_word_lists_rows_are_clean_and_unique() -> None:
 def test_word_lists_are_loaded_by_the_rules() -> None:
     """The modules read their word lists from the data file; an unknown list name is an error, not an empty set."""
     assert "برصاص" in word_set("agent_marker")
-    assert word_set("agent_marker") == extractor._AGENT_MARKERS
+    assert word_set("agent_marker") == roles._AGENT_MARKERS
     assert places._CUE_KIND["قريه"] == "village"
     assert places._ANAPHORS["the city"] == ("city", "town") and places._ANAPHORS["المكان"] == ()
     assert word_map("date_month_part")["منتصف"] == "11-20"
@@ -115,7 +115,7 @@ def test_anchored_finditer_matches_finditer(sample: str) -> None:
     cases = [
         (text._SENTENCE_END, text._SENTENCE_END_CHARS, 0),
         (places._CUE_PLACE, places._CUE_PLACE_WORDS, 1),
-        (extractor._TARGETED, extractor._TARGETED_ANCHORS, 0),
+        (document._TARGETED, document._TARGETED_ANCHORS, 0),
     ]
     for regex, anchors, back in cases:
         fast = [(m.span(), m.groups()) for m in anchored_finditer(regex, sample, anchors, back)]

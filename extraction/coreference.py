@@ -1,0 +1,146 @@
+"""Stage: document-level coreference: mentions of one event merge into one event."""
+
+from __future__ import annotations
+
+from extraction.document import FAMILIES, ONE_SIDED
+from extraction.lexicon import Lexicon
+from extraction.model import VIOLENT_TYPES, Event, EventActor
+from extraction.places import _loc_key
+
+
+def _dates_compatible(a: Event, b: Event) -> bool:
+    """Unknown dates are compatible with anything; otherwise the ranges must overlap."""
+    da, db = a.merge_dates, b.merge_dates
+    if da is None or db is None:
+        return True
+    return da[0] <= db[1] and db[0] <= da[1]
+
+
+def _actors_compatible(a: Event, b: Event, lexicon: Lexicon) -> bool:
+    """Same actors (for one-sided types: the same actor1, up to patron); unknown actors are compatible."""
+    ids_a = {x.id for x in a.actors}
+    ids_b = {x.id for x in b.actors}
+    if not ids_a or not ids_b:
+        return True
+    if a.event_type in ONE_SIDED:
+        first_a = next((x.id for x in a.actors if x.role == "actor1"), None)
+        first_b = next((x.id for x in b.actors if x.role == "actor1"), None)
+        if first_a and first_b:
+            return first_a == first_b or first_a in lexicon.family(first_b) or first_b in lexicon.family(first_a)
+    return bool(ids_a & ids_b)
+
+
+def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
+    """True when b is another mention of event a."""
+    if a.event_type != b.event_type or not _dates_compatible(a, b):
+        return False
+    same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
+    if b.remention and same_place:
+        return True  # "المعارك" again at the same place: the same fighting, whoever the sentence names
+    if b.remention and not b.own_date and _actors_compatible(a, b, lexicon):
+        return True  # "وصول التعزيزات", "the fighting began": told above, wherever this sentence points
+    if not _actors_compatible(a, b, lexicon):
+        return False
+    if b.anaphoric:
+        return True
+    if a.location is None or b.location is None:
+        return a.location is None and b.location is None
+    return a.location.key() == b.location.key()
+
+
+def _continues(previous: Event | None, event: Event) -> bool:
+    """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
+    if previous is None or event.own_date or event.fatalities:
+        return False
+    if (
+        event.own_place
+        and not event.remention
+        and (previous.location is None or event.location is None or previous.location.key() != event.location.key())
+    ):
+        return False  # a new place told with an indefinite noun is a new event
+    if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
+        return True  # "قبل ساعات من الاستهداف": the strike told above
+    known = {a.id for a in previous.actors}
+    if any(a.actor_type != "Civilians" and a.id not in known for a in event.actors):
+        return False  # a new actor: a new event
+    return event.event_type == previous.event_type or any(
+        event.event_type in f and previous.event_type in f for f in FAMILIES
+    )
+
+
+def _generic_duplicate(a: Event, b: Event) -> bool:
+    """True when one of two violent events is only a generic 'attack' at the same place and time as the other."""
+    if not (a.generic or b.generic) or a.event_type not in VIOLENT_TYPES or b.event_type not in VIOLENT_TYPES:
+        return False
+    same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
+    return same_place and a.merge_dates is not None and b.merge_dates is not None and _dates_compatible(a, b)
+
+
+def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
+    """Merge repeated mentions of one event; a re-mention (definite trigger, no own place/date) never stands alone."""
+    out: list[Event] = []
+    previous: Event | None = None
+    last_violent: Event | None = None
+    for event in events:
+        target = next((e for e in out if _mergeable(e, event, lexicon)), None)
+        if target is None and _continues(previous, event):
+            target = previous
+        if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event):
+            target = last_violent
+        if target is None:
+            target = next((e for e in out if _generic_duplicate(e, event)), None)
+            if target is not None and target.generic and not event.generic:
+                target.event_type = event.event_type
+                target.generic = False
+        if target is None:
+            if event.anaphoric and event.fatalities is None:
+                continue
+            out.append(event)
+            previous = event
+            last_violent = event if event.event_type in VIOLENT_TYPES else last_violent
+            continue
+        _absorb(target, event)
+        previous = target
+        last_violent = target if target.event_type in VIOLENT_TYPES else last_violent
+    return out
+
+
+def _absorb(target: Event, other: Event) -> None:
+    """Fold another mention into the kept event: union of actors, max of tolls, better date and evidence."""
+    known = {a.id for a in target.actors}
+    adds = (
+        other.actors
+        if not target.actors or (not other.remention and target.event_type not in ONE_SIDED and len(target.actors) < 2)
+        else []
+    )
+    for actor in adds:
+        if actor.id not in known:
+            target.actors.append(
+                EventActor(
+                    actor.id, actor.name, actor.name_ar, "associated" if target.actors else actor.role, actor.actor_type
+                )
+            )
+            known.add(actor.id)
+    if other.fatalities is not None and (target.fatalities is None or other.fatalities > target.fatalities):
+        target.fatalities = other.fatalities
+        target.fatalities_vague = False
+        if not other.anaphoric:
+            target.evidence, target.span = other.evidence, other.span
+    elif target.fatalities is None and other.fatalities_vague:
+        target.fatalities_vague = True
+    if other.injured is not None and (target.injured is None or other.injured > target.injured):
+        target.injured = other.injured
+        target.injured_vague = False
+    elif target.injured is None and other.injured_vague:
+        target.injured_vague = True
+    target.civilian_fatalities = target.civilian_fatalities or other.civilian_fatalities
+    if target.date_text is None and other.date_text is not None:
+        target.date_text, target.date_start, target.date_end = other.date_text, other.date_start, other.date_end
+        target.date_precision = other.date_precision
+        target.merge_dates = other.merge_dates
+    if other.location is not None and (
+        target.location is None
+        or (target.location.penalty >= 1 and _loc_key(other.location) < _loc_key(target.location))
+    ):
+        target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
+    target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)

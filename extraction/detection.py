@@ -1,0 +1,143 @@
+"""Stage: which trigger words report an event (not accusation, threat, denial, trend, summary, ...)."""
+
+from __future__ import annotations
+
+from extraction.document import Document, Trig, family
+from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
+from extraction.model import VIOLENT_TYPES
+
+SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand"))
+_SUMMARY_WORDS = word_set("summary_word")
+_WITNESS_VERBS = word_set("witness_verb")
+
+
+def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[Trig]:
+    """Triggers of the sentence that report an event (not accusation, threat, denial, speculation, ...)."""
+    cues = doc.mentions_in(lo, hi, category="cue")
+    out: list[Trig] = []
+    for m in doc.mentions_in(lo, hi, category="trigger"):
+        trig: Trigger = m.entry.value  # type: ignore[assignment]
+        if trig.requires and not _requirement_met(doc, m, trig.requires, lo, hi):
+            continue
+        if _modal(doc, m, cues, bounds, lo, hi):
+            continue
+        out.append(Trig(m, trig))
+    specific = [
+        t
+        for t in out
+        if t.trigger.form not in ("casualty", "generic")
+        and t.trigger.event_type in VIOLENT_TYPES
+        and t.trigger.event_type != "abduction"
+    ]
+    chains = [doc.chain_start(t.pos, lo) for t in out]
+    specific_chains = {doc.chain_start(t.pos, lo) for t in specific}
+    named = {(c, t.trigger.event_type) for t, c in zip(out, chains, strict=True) if t.trigger.form != "generic"}
+    out = [  # "وصول التعزيزات": the specific noun of the same act carries the event
+        t
+        for t, c in zip(out, chains, strict=True)
+        if not (
+            t.trigger.form == "generic"
+            and t.trigger.event_type not in VIOLENT_TYPES
+            and (c, t.trigger.event_type) in named
+        )
+    ]
+    chains = [doc.chain_start(t.pos, lo) for t in out]
+    if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
+        out = [
+            t
+            for t, c in zip(out, chains, strict=True)
+            if t.trigger.form != "casualty" and not (t.trigger.form == "generic" and c in specific_chains)
+        ]
+    elif any(t.trigger.form != "casualty" for t in out):
+        out = [t for t in out if t.trigger.form != "casualty"]
+    fresh = {
+        family(t.trigger.event_type) for t in out if not t.mention.definite and t.trigger.event_type in VIOLENT_TYPES
+    }
+    if any(not t.mention.definite for t in out):  # "وفي رد على القصف، استهدفت ...": القصف only points back
+        out = [t for t in out if not (t.mention.definite and family(t.trigger.event_type) in fresh)]
+    background_ends = [m.nend for m in cues if m.entry.kind == "background"]
+    pointing_back = [  # "وعقب الغارات، استقدم ...": the definite strike after عقب/بعد is the one told before
+        t
+        for t in out
+        if t.mention.definite
+        and t.trigger.event_type in VIOLENT_TYPES
+        and any(e <= t.mention.nstart and doc.adjacent(e, t.mention.nstart) for e in background_ends)
+    ]
+    if pointing_back and len(pointing_back) < len(out):
+        out = [t for t in out if t not in pointing_back]
+    kept = {id(t.mention) for t in out}
+    doc.dropped_definite = [
+        m.nstart
+        for m in doc.mentions_in(lo, hi, category="trigger")
+        if m.definite and id(m) not in kept and m.entry.kind in VIOLENT_TYPES
+    ]
+    definite_violent = [
+        m.nstart for m in doc.mentions_in(lo, hi, category="trigger") if m.definite and m.entry.kind in VIOLENT_TYPES
+    ] + doc.targeted_in(lo, hi)  # "حول الموقع المستهدف"
+    out = [
+        t
+        for t in out
+        if t.trigger.event_type in VIOLENT_TYPES
+        or not any(t.pos < v and doc.words.distance(t.mention.nend, v) <= 4 for v in definite_violent)
+    ]  # "طوق حول موقع الاستهداف"
+    violent_ends = [t.mention.nend for t in out if t.trigger.event_type in VIOLENT_TYPES]
+    first_violent = min(
+        (m.nstart for m in doc.mentions_in(lo, hi, category="trigger") if m.entry.kind in VIOLENT_TYPES), default=hi
+    )
+    out = [
+        t
+        for t in out
+        if not (
+            t.trigger.event_type == "reinforcement"
+            and t.pos > first_violent
+            and doc.text[t.mention.start : t.mention.end].rstrip("ًٌٍ").endswith("ا")
+        )
+    ]
+    return [
+        t
+        for t in out
+        if t.trigger.event_type in VIOLENT_TYPES
+        or not any(e <= t.pos and doc.words.distance(e, t.pos) <= 3 for e in violent_ends)
+    ]  # "استهدفت رتلاً": a target
+
+
+def _requirement_met(doc: Document, m: Mention, requires: tuple[str, ...], lo: int, hi: int) -> bool:
+    """True when a required word (or, for "@actor", an actor name) follows the trigger within six words."""
+    window = next((int(r[1:]) for r in requires if r.startswith("~")), 10)
+    following = doc.words.next_words(m.nend, window)
+    if not following:
+        return False
+    if "@actor" in requires:
+        limit = following[-1][1]
+        if any(m.nend <= a.nstart < limit for a in doc.mentions_in(lo, hi, category="actor")):
+            return True
+    return requirement_regex(requires).search(doc.norm, m.nend, following[-1][1]) is not None
+
+
+def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
+    """True when the trigger sits in the scope of an accusation, threat, denial, speculation, intent, ..."""
+    resets = [c.nstart for c in cues if c.entry.kind == "reset"]
+    after = doc.words.next_words(m.nend, 1)
+    before = doc.word_before(m.nstart, 1)
+    if (after and after[0][2] in _SUMMARY_WORDS) or (before and before[0] == "او") or (after and after[0][2] == "او"):
+        return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
+    c_start, c_end, _ = doc.clause(m.nstart, bounds, lo, hi)
+    for c in cues:
+        kind = c.entry.kind
+        if kind in SCOPED_CUES and c.nend <= m.nstart:
+            if not any(c.nend <= r < m.nstart for r in resets):
+                return True
+        elif kind in ("intent", "negation") and c.nend <= m.nstart:
+            limit = 3 if kind == "intent" else 2
+            following = doc.words.next_words(c.nend, 1)
+            if kind == "negation" and following and following[0][2] in _WITNESS_VERBS and c_start <= c.nstart:
+                return True  # "لم تشهد المدينة أي اشتباكات": the whole clause is negated
+            if doc.words.distance(c.nend, m.nstart) <= limit:
+                return True
+        elif kind == "trend":
+            if c.entry.value == "عمليات":
+                if c.nend <= m.nstart and doc.words.distance(c.nend, m.nstart) == 0:
+                    return True
+            elif c_start <= c.nstart < c_end:
+                return True
+    return False

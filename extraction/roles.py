@@ -1,0 +1,258 @@
+"""Stage: the actors of a draft event and their roles (actor1, actor2, associated), anaphora included."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extraction.document import ActorHit, DocState, Document, Draft, bare
+from extraction.lexicon import Actor, word_set
+from extraction.model import EventActor
+
+_AGENT_MARKERS = word_set("agent_marker")
+_VICTIM_MARKERS = word_set("victim_marker")
+_TARGET_PREPS = word_set("target_preposition")
+_SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
+_BETWEEN = word_set("between_word")
+_PASSIVE = word_set("passive_word")
+_COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
+_PARTITIVE = word_set("partitive_word")
+_TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
+_ROLE_LINKERS = word_set("role_linker")
+_KILLING_VERBS = word_set("casualty_assassination_verb")
+_MILITIA_WORDS = tuple(word_set("militia_word"))
+_DETAINED_PEOPLE = word_set("detained_person")
+_DETAINED_WINDOW = 8  # words after an arrest word in which the people taken are named
+# one-sided violence: a target named alone is never made the attacker (the attacker is simply unknown)
+_NO_PROMOTION = frozenset(("attack", "airstrike", "explosion", "shelling"))
+
+
+def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[ActorHit]:
+    """Actor mentions of the sentence with militia, both-sides and latter anaphors resolved."""
+    mentions = doc.mentions_in(lo, hi, category="actor")
+    strong = [m for m in mentions if m.entry.value.strength != "anaphor"]  # type: ignore[attr-defined]
+    history = list(state.actor_history)
+    hits: list[ActorHit] = []
+    for m in mentions:
+        actor: Actor = m.entry.value  # type: ignore[assignment]
+        if actor.id == "armed_men" and m.definite:
+            continue  # "المسلحين": gunmen the text spoke of before, not a new actor
+        if actor.strength != "anaphor":
+            if doc.norm.startswith(_MILITIA_WORDS, m.nstart):  # "ميليشيا الحرس الثوري" as one name
+                doc.called_militia.add(actor.id)
+            hits.append(ActorHit(m.nstart, m.nend, actor))
+            history.append(actor)
+            continue
+        named = [h for h in history if h.strength == "strong" and h.actor_type != "Civilians"]
+        if actor.id == "militia_anaphor":
+            following = [
+                s
+                for s in strong
+                if 0 <= s.nstart - m.nend <= 3 or (s.nstart - m.nend > 0 and doc.words.distance(m.nend, s.nstart) <= 3)
+            ]
+            if following:  # "ميليشيا الدفاع الوطني": the name follows; the text calls that actor a militia
+                doc.called_militia.add(following[0].entry.value.id)  # type: ignore[attr-defined]
+                continue
+            militias = [h for h in named if h.actor_type in ("Political Militias", "Identity Militias")]
+            if not militias:  # none of militia type: one the text itself called "ميليشيا X"
+                militias = [h for h in named if h.id in doc.called_militia]
+            if militias:
+                chosen = militias[-1]
+                if _SAME_AFTER.match(doc.norm, m.nend):  # "الميليشيا ذاتها": the one the article is about
+                    counts = Counter(a.id for a in militias)
+                    chosen = max(reversed(militias), key=lambda a: counts[a.id])
+                hits.append(ActorHit(m.nstart, m.nend, chosen))
+        elif actor.id == "pair_anaphor" and doc.last_pair is not None:
+            for h in doc.last_pair:
+                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True))
+        elif actor.id == "pair_anaphor":
+            pair: list[Actor] = []
+            for h in reversed(named):
+                if h not in pair:
+                    pair.append(h)
+                if len(pair) == 2:
+                    break
+            for h in reversed(pair):
+                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True))
+        elif actor.id == "org_anaphor":
+            rebels = [h for h in named if h.actor_type == "Rebel Groups"]
+            if rebels:  # "التنظيم": the armed organisation named before (usually ISIS)
+                hits.append(ActorHit(m.nstart, m.nend, rebels[-1]))
+        elif actor.id == "cell_anaphor":
+            if any(s.nstart - m.nend >= 0 and doc.words.distance(m.nend, s.nstart) <= 3 for s in strong):
+                continue  # "خلية لتنظيم داعش": the name follows
+            rebels = [h for h in named if h.actor_type == "Rebel Groups"]
+            if rebels:
+                hits.append(ActorHit(m.nstart, m.nend, rebels[-1]))
+        elif actor.id == "latter_anaphor":
+            before = doc.word_before(m.nstart, 1)
+            if before and (before[0].startswith("ال") or before[0].isdigit()):
+                continue  # adjective: "الهجمات الأخيرة"
+            if named:
+                hits.append(ActorHit(m.nstart, m.nend, named[-1]))
+    return hits
+
+
+def one_sided_actors(
+    doc: Document, draft: Draft, hits: list[ActorHit], sentence_hits: list[ActorHit]
+) -> list[ActorHit]:
+    """Actors of a one-sided act: not those named after مع/ضد (the other party); defectors' group first."""
+    kept = []
+    trig = draft.triggers[0].pos
+    for h in hits:
+        before = doc.word_before(h.nstart, 3)
+        if not _COUNTERPART.isdisjoint(before):
+            continue
+        if h.via_pair and h.nstart > trig and before and before[0] in _PARTITIVE:
+            h = ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
+        kept.append(h)
+    if draft.event_type in ("arrest", "abduction") and not any(
+        h.nstart < trig or doc.word_before(h.nstart, 1)[:1] != ["من"] for h in kept
+    ):
+        earlier = [
+            h
+            for h in sentence_hits
+            if h.nstart < trig and h.actor.strength == "strong" and h.actor.actor_type != "Civilians"
+        ]
+        if earlier:
+            kept.insert(0, earlier[-1])
+    if draft.event_type == "defection" and not any(h.nstart < trig for h in kept):
+        earlier = [h for h in sentence_hits if h.nstart < draft.lo and h.actor.strength == "strong"]
+        if earlier:
+            kept.insert(0, earlier[-1])
+    return kept
+
+
+def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[EventActor]:
+    """actor1 = who did it, actor2 = target or other side, from 'بين X و Y', word order and markers."""
+    trig = draft.triggers[0].pos
+    ordered: list[tuple[Actor, str]] = []
+    i, j = doc.words.index_range(draft.lo, draft.hi)
+    texts = doc.words.texts
+    between = None if _BETWEEN.isdisjoint(texts[i:j]) else next(k for k in range(i, j) if texts[k] in _BETWEEN)
+    if between is not None and draft.event_type in ("armed_clash", "meeting", "attack"):
+        after = [h for h in hits if h.nstart > doc.words.starts[between]]
+        distinct: list[Actor] = []
+        for h in after:
+            if h.actor not in distinct:
+                distinct.append(h.actor)
+        if len(distinct) >= 2:
+            doc.last_pair = (distinct[0], distinct[1])
+            ordered = [(distinct[0], "actor1"), (distinct[1], "actor2")]
+            ordered += [(a, "associated") for a in distinct[2:]]
+            others = [h.actor for h in hits if h.actor not in distinct]
+            ordered += [(a, "associated") for a in others]
+            return _dedupe(ordered)
+    passive = not _PASSIVE.isdisjoint(texts[i : doc.words.index_range(draft.lo, trig)[1]])
+    firm_targets: set[int] = set()  # indexes in `ordered` of actors the text marks as hit: never promoted
+    for h in sorted(hits, key=lambda h: h.nstart):
+        before = [bare(w) for w in doc.word_before(h.nstart, 2)]
+        firm = False
+        if draft.event_type in ("armed_clash", "meeting", "defection", "reinforcement", "takeover", "protest"):
+            role = "actor1" if not ordered else "actor2"
+            if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
+                role = "associated"
+            if draft.event_type in ("reinforcement", "takeover", "defection") and h.actor.actor_type == "Civilians":
+                role = "associated"  # "فرضت طوقاً ومنعت الأهالي": residents are affected, they deploy nothing
+        elif id(h) in draft.attached:
+            role = "actor1"
+        elif draft.event_type in ("arrest", "abduction"):
+            victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and before[:1] == ["من"])
+            role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
+        elif before and before[0] in _AGENT_MARKERS and before[1:2] != ["من"]:
+            role = "actor1"  # "قتلت خلية لداعش": the agent word binds closer than the death verb before it
+        elif h.actor.actor_type == "Civilians" or _victim_of_casualty(doc, h):
+            role, firm = "actor2", True
+        elif not _AGENT_MARKERS.isdisjoint(before):
+            role = "actor1"
+        elif _after_target_noun(doc, h.nstart):
+            role, firm = "actor2", True
+        elif h.nstart < trig:
+            firm = passive or bool(before and before[0] in _TARGET_PREPS)
+            role = "actor2" if firm else "actor1"
+        elif not _VICTIM_MARKERS.isdisjoint(before):
+            role = "actor2"
+        elif (
+            draft.triggers[0].trigger.form in ("past", "generic")
+            and not draft.triggers[0].mention.definite
+            and not any(r == "actor1" for _, r in ordered)
+        ):
+            role = "actor1"
+        else:
+            role = "actor2"
+        if firm:
+            firm_targets.add(len(ordered))
+        ordered.append((h.actor, role))
+    if not any(r == "actor1" for _, r in ordered):
+        for i, (actor, _) in enumerate(ordered):
+            if actor.actor_type != "Civilians" and not (draft.event_type in _NO_PROMOTION and i in firm_targets):
+                ordered[i] = (actor, "actor1")
+                break
+    return _dedupe(ordered)
+
+
+def add_detained_civilians(doc: Document, draft: Draft) -> None:
+    """ "اعتقل ... شابين": people taken without a named group are civilians (actor2)."""
+    civilians = doc.lexicon.actors.get("civilians")
+    if civilians is None:
+        return
+    for t in draft.triggers:
+        following = doc.words.next_words(t.mention.nend, _DETAINED_WINDOW)
+        if any(bare(w) in _DETAINED_PEOPLE and draft.lo <= a < draft.hi for a, _, w in following):
+            draft.actors.append(EventActor(civilians.id, civilians.name, civilians.name_ar, "actor2", "Civilians"))
+            return
+
+
+def _after_target_noun(doc: Document, pos: int) -> bool:
+    """True when a target noun (سيارة، مقرات، تقل، قياديين) stands before `pos`, past linker words only."""
+    for word in doc.word_before(pos, 4):
+        stem = bare(word)
+        if word in _TARGET_NOUNS or stem in _TARGET_NOUNS:
+            return True
+        if not (word in _ROLE_LINKERS or stem in _ROLE_LINKERS or word.isdigit()):
+            return False
+    return False
+
+
+def _victim_of_casualty(doc: Document, hit: ActorHit) -> bool:
+    """True when a death or injury word stands shortly before the actor ("مقتل 3 عناصر من X")."""
+    window = doc.words.prev_words(hit.nstart, 4)
+    if window:
+        cues = [
+            m
+            for m in doc.mentions_in(window[-1][0], hit.nstart, category="cue")
+            if m.entry.kind in ("killed", "injured") and bare(doc.norm[m.nstart : m.nend]) not in _KILLING_VERBS
+        ]  # "اغتال مسلحون": the killers follow the verb, not the victims
+        if cues and not doc.mentions_in(cues[-1].nend, hit.nstart, category="trigger"):
+            return True  # "مقتل 3 عناصر من X", not "قتلوا بهجوم لخلايا X"
+    after = doc.words.next_words(hit.nend, 3)  # "4 عناصر من قسد قتلوا"
+    return bool(after) and any(
+        m.entry.kind in ("killed", "injured") for m in doc.mentions_in(hit.nend, after[-1][1], category="cue")
+    )
+
+
+def as_protesters(doc: Document, actor: EventActor, draft: Draft) -> EventActor:
+    """Civilians who demonstrate are protesters; name_ar keeps the text's word for them (المزارعين)."""
+    if actor.actor_type != "Civilians" or actor.role != "actor1":
+        return actor
+    surface = next(
+        (
+            doc.text[m.start : m.end]
+            for m in doc.mentions_in(draft.lo, draft.hi, category="actor")
+            if m.entry.kind == "civilians"
+        ),
+        actor.name_ar,
+    )
+    return EventActor("protesters", "Protesters (Syria)", surface, "actor1", "Protesters")
+
+
+def _dedupe(pairs: list[tuple[Actor, str]]) -> list[EventActor]:
+    """One EventActor per actor, first role wins."""
+    seen: set[str] = set()
+    out: list[EventActor] = []
+    for actor, role in pairs:
+        if actor.id in seen:
+            continue
+        seen.add(actor.id)
+        out.append(EventActor(actor.id, actor.name, actor.name_ar, role, actor.actor_type))
+    return out

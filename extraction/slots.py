@@ -1,0 +1,132 @@
+"""Stage: fill a draft event's slots: type modifiers, actors, place, date and casualties."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from extraction.casualties import count_casualties
+from extraction.dates import DatePhrase
+from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap
+from extraction.lexicon import word_set
+from extraction.model import VIOLENT_TYPES
+from extraction.places import PlaceHit
+from extraction.roles import add_detained_civilians, assign_roles, one_sided_actors
+from extraction.text import Sentence
+
+_NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))  # "اليوم التالي", "the next day": always +1
+
+
+def fill_draft(
+    doc: Document,
+    draft: Draft,
+    actor_hits: list[ActorHit],
+    places: list[PlaceHit],
+    bounds: list[tuple[int, str]],
+    lo: int,
+    hi: int,
+    state: DocState,
+) -> None:
+    """Actors, place, date and casualties of a draft event from its span, the sentence and the document."""
+    first = draft.triggers[0]
+    apply_type_modifiers(doc, draft, bounds, lo, hi)
+    span_actors = [h for h in actor_hits if draft.lo <= h.nstart < draft.hi]
+    if not [h for h in span_actors if h.actor.strength == "strong"]:
+        sentence_actors = [h for h in actor_hits if h.actor.strength == "strong"]
+        if sentence_actors:
+            span_actors = span_actors + sentence_actors
+    strong = [h for h in span_actors if h.actor.strength == "strong"]
+    if strong:  # a country word right after the trigger names the agent ("مسيّرة تركية")
+        attached = [
+            h
+            for h in span_actors
+            if h.actor.strength == "weak"
+            and any(
+                0 <= h.nstart - t.mention.nend <= 2 or doc.words.distance(t.mention.nend, h.nstart) <= 1
+                for t in draft.triggers
+            )
+        ]
+        span_actors = sorted(strong + attached, key=lambda h: h.nstart)
+        draft.attached = {id(h) for h in attached}
+    if draft.event_type in ONE_SIDED:
+        span_actors = one_sided_actors(doc, draft, span_actors, actor_hits)
+    draft.actors = assign_roles(doc, draft, span_actors)
+    if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
+        add_detained_civilians(doc, draft)
+    draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
+    assert doc.finder is not None
+    draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
+    draft.date = choose_date(doc, draft, bounds, lo, hi)
+    if draft.date is not None and draft.date.follows is not None and state.last_event_day is not None:
+        days = draft.date.follows
+        if not doc.norm.startswith(_NEXT_DAY_WORDS, draft.date.nstart) and any(
+            t.pos >= draft.date.nend and doc.words.distance(draft.date.nend, t.pos) <= 1 for t in draft.triggers
+        ):
+            days = -days  # "بعد يوم من استهداف ...": the strike named after the phrase came a day before
+        draft.chain_day = state.last_event_day + timedelta(days=days)
+    blocked = [(p.nstart, p.nend) for p in places] + [(d.nstart, d.nend) for d in doc.dates if lo <= d.nstart < hi]
+    blocked += [(h.nstart, h.nend) for h in actor_hits if h.actor.actor_type != "Civilians"]
+    if draft.event_type in VIOLENT_TYPES:
+        draft.casualties = count_casualties(
+            doc.norm, doc.words, draft.lo, draft.hi, doc.mentions_in(draft.lo, draft.hi), blocked
+        )
+    nouns = [t for t in draft.triggers if t.trigger.form not in ("past", "present")]
+    definite = bool(nouns) and all(t.mention.definite for t in nouns)  # "انفجرت العبوة": the known bomb
+    own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
+    draft.anaphoric = definite and draft.place_source != "span" and not own_date
+    c_start = doc.clause(first.pos, bounds, lo, hi)[0]
+    subject_definite = any(c_start <= p < first.pos for p in doc.dropped_definite) or any(
+        m.definite and m.entry.kind == "air" for m in doc.mentions_in(c_start, first.pos, category="cue")
+    )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
+    draft.remention = (definite or subject_definite) and not own_date
+    chain_end = min((m.nstart for m in doc.mentions_in(first.pos, hi, kind="reset", category="cue")), default=hi)
+    chain_lo = doc.chain_start(first.pos, lo)
+    draft.own_place = any(
+        max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2 for p in places
+    )
+    draft.quoted = any(a <= first.pos < b for a, b in doc.quotes)
+
+
+def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> None:
+    """Mutual fire makes an attack a clash; air words make shelling an air strike."""
+    c_start, c_end, _ = doc.clause(draft.triggers[0].pos, bounds, lo, hi)
+    kinds = {m.entry.kind for m in doc.mentions_in(c_start, c_end, category="cue")}
+    if draft.event_type == "attack" and "mutual" in kinds:
+        draft.event_type = "armed_clash"
+    if draft.event_type == "shelling" and "air" in kinds:
+        draft.event_type = "airstrike"
+    generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
+    if draft.event_type == "attack" and generic and "air" in kinds:
+        draft.event_type = "airstrike"  # "Turkish drones struck ...": the aircraft says how
+
+
+def choose_date(doc: Document, draft: Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> DatePhrase | None:
+    """The event's date phrase: nearest in its own span, else one of the sentence outside background clauses."""
+    trig = draft.triggers[0].pos
+    trig_clause = doc.clause(trig, bounds, lo, hi)
+    own = [
+        d
+        for d in doc.dates
+        if draft.lo <= d.nstart < draft.hi
+        and (
+            doc.clause(d.nstart, bounds, lo, hi)[2] != "background"
+            or doc.clause(d.nstart, bounds, lo, hi) == trig_clause
+        )
+    ]
+    if own:
+        return min(own, key=lambda d: abs(d.nstart - trig))
+    shared = [d for d in doc.dates if lo <= d.nstart < hi and doc.clause(d.nstart, bounds, lo, hi)[2] != "background"]
+    if shared:
+        return min(shared, key=lambda d: abs(d.nstart - trig))
+    return None
+
+
+def follow_up_injured(doc: Document, sentence: Sentence, to_norm: OffsetMap) -> int | None:
+    """Injured told by a sentence that opens with an injury word and names no event ("وأصيب ثالث بجروح")."""
+    lo, hi = to_norm(sentence.start), to_norm(sentence.end)
+    if sentence.is_title or doc.mentions_in(lo, hi, category="trigger"):
+        return None
+    first = doc.words.next_words(lo, 2)
+    opening = [m for m in doc.mentions_in(lo, hi, category="cue") if m.entry.kind == "injured"]
+    if not first or not opening or opening[0].nstart >= first[-1][1]:
+        return None  # the injury word must open the sentence (its first two words)
+    return count_casualties(doc.norm, doc.words, lo, hi, doc.mentions_in(lo, hi), []).injured
