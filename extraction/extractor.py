@@ -13,6 +13,7 @@ from typing import Any
 from extraction.assemble import finish_draft
 from extraction.coreference import merge_events
 from extraction.dates import find_chained_dates, find_dates
+from extraction.dating import bound_dates
 from extraction.detection import live_triggers
 from extraction.document import DocState, Document, Draft, OffsetMap, resolve_overlaps
 from extraction.grouping import group_triggers
@@ -78,9 +79,9 @@ class Extractor:
                         events[-1].fatalities = 0
                 previous = None
         merged = merge_events(events, self.lexicon)
-        if not places:
-            return merged
-        return [e for e in merged if e.location is not None]
+        if places:
+            merged = [e for e in merged if e.location is not None]
+        return bound_dates(merged, published)
 
 
 def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state: DocState) -> list[Event]:
