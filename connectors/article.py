@@ -16,7 +16,7 @@ from connectors.discovery.common import parse_date
 from connectors.language import detect_language
 from connectors.models import RawDocument
 from connectors.sites import site_rules
-from raqib.textnorm import content_hash, normalise_text
+from extraction.textnorm import content_hash, normalise_text
 
 MIN_TEXT_CHARS = 200  # shorter extractions are teasers, captions or navigation, not articles
 FULL_PASS_BELOW_CHARS = 1000  # a fast pass that finds less than this gets trafilatura's fallbacks too

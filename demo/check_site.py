@@ -20,7 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 DEMO_DIR = Path(__file__).resolve().parent
 BOILERPLATE = [

@@ -11,12 +11,14 @@ from typing import Any
 from extraction.extractor import Extractor
 from extraction.model import Event, EventActor, EventLocation
 from extraction.text import detect_language
+from extraction.textnorm import content_hash
 
 __all__ = ["EXTRACTOR_VERSION", "Event", "EventActor", "EventLocation", "document_json", "extract_events"]
 
 _CODE_VERSION = "1.0.0"
 _PACKAGE = Path(__file__).parent
-_NOT_OUTPUT = frozenset(("evaluate.py", "benchmark.py", "scoring.py", "build_gazetteer.py"))  # cannot change events
+# files that cannot change events
+_NOT_OUTPUT = frozenset(("evaluate.py", "benchmark.py", "scoring.py", "build_gazetteer.py", "textnorm.py"))
 
 
 def _fingerprint() -> str:
@@ -47,8 +49,6 @@ def extract_events(text: str, published: date | None, language: str | None = Non
 
 def document_json(document: str, text: str, published: date | None) -> dict[str, Any]:
     """The one-line JSON object of EVENTS.md for one document."""
-    from raqib.textnorm import content_hash
-
     language = detect_language(text)
     events = extract_events(text, published, language)
     return {

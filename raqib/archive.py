@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from raqib.textnorm import archive_name
+from extraction.textnorm import archive_name
 
 _ARCHIVE_FILE = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 

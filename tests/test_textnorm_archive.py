@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from extraction.textnorm import archive_name, content_hash, normalise_text
 from raqib import archive
-from raqib.textnorm import archive_name, content_hash, normalise_text
 
 
 def test_hash_is_16_hex_of_sha256_over_normalised_text() -> None:

@@ -12,7 +12,7 @@ from articles import ENGLISH, HAJIN, MAYADIN, TURKISH, page_html
 from connectors.article import Article, Rejection, html_to_text, to_article
 from connectors.language import detect_language
 from connectors.models import RawDocument
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 PERSIAN = (

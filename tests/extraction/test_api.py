@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from extraction import EXTRACTOR_VERSION, Event, document_json, extract_events
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 ARTICLE = (
     "مقتل عنصرين من قسد بهجوم في الشحيل\n\n"

@@ -17,7 +17,9 @@ def test_undated_event_gets_the_week_before_publication() -> None:
 
 
 def test_phrase_date_is_kept() -> None:
-    events = extract_events("قُتل ثلاثة عناصر من قوات النظام أمس الأربعاء في هجوم على حاجز في مدينة الميادين.", PUBLISHED)
+    events = extract_events(
+        "قُتل ثلاثة عناصر من قوات النظام أمس الأربعاء في هجوم على حاجز في مدينة الميادين.", PUBLISHED
+    )
     assert events
     assert events[0].date_start == events[0].date_end == date(2023, 6, 14)
     assert events[0].date_precision == "day"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+from extraction.textnorm import content_hash
 from raqib.executors import SMALL_BATCH, LazyProcessPool, extraction_executor
 from raqib.settings import Settings
-from raqib.textnorm import content_hash
 
 
 def test_small_batch_runs_in_process_without_starting_a_pool() -> None:

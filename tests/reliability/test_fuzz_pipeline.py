@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from connectors.article import Article, Rejection, to_article
 from connectors.models import RawDocument
 from extraction import extract_events
-from raqib.textnorm import content_hash, normalise_text
+from extraction.textnorm import content_hash, normalise_text
 
 EXAMPLES = int(os.environ.get("RAQIB_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

@@ -27,7 +27,7 @@ from harness import (
 )
 from testsite import Endless, GzipBomb, Huge, Static, TestSite, Trickle, gzip_bomb
 
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 pytestmark = pytest.mark.slow
 BOMB = 64 * 1024 * 1024  # inflated size of the gzip bomb (64 KiB on the wire)

@@ -16,8 +16,8 @@ from harness import REPO, snapshot
 import warehouse
 from connectors.models import RawDocument
 from extraction import EXTRACTOR_VERSION
+from extraction.textnorm import archive_name
 from raqib import archive, pipeline
-from raqib.textnorm import archive_name
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import warehouse
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 EXTRACTOR = "report-test-1"
 SCRIPT_EVIDENCE = "انفجار عبوة ناسفة في حي الحميدية <script>alert('x')</script> وإصابة مدنيين"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from raqib.textnorm import content_hash
+from extraction.textnorm import content_hash
 
 EXTRACTOR = "test-extractor-1"
 
