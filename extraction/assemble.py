@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extraction.document import ONE_SIDED, Document, Draft
 from extraction.model import Event, EventActor
 from extraction.roles import as_protesters
 
 
 def finish_draft(doc: Document, draft: Draft) -> list[Event]:
-    """Turn a draft into events (one per side for one-sided acts of 'both sides')."""
+    """Turn a draft into events: one per side for one-sided acts of 'both sides', one per place of a list."""
     if draft.event_type in ONE_SIDED and len(draft.actors) == 2 and draft.pair_only:
         return [
             build_event(doc, draft, [EventActor(a.id, a.name, a.name_ar, "actor1", a.actor_type)]) for a in draft.actors
         ]
-    return [build_event(doc, draft, draft.actors)]
+    event = build_event(doc, draft, draft.actors)
+    if not draft.listed:
+        return [event]
+    split_tolls = any(p.killed is not None for p in draft.listed)
+    return [
+        replace(
+            event,
+            actors=list(event.actors),
+            location=listed.hit.location(),
+            fatalities=listed.killed if split_tolls else None,
+            fatalities_vague=False if split_tolls else event.fatalities_vague,
+            injured=None if len(draft.listed) > 1 and not split_tolls else event.injured,
+            own_place=True,
+        )
+        for listed in draft.listed
+    ]
 
 
 def build_event(doc: Document, draft: Draft, actors: list[EventActor]) -> Event:

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from extraction.document import FAMILIES, ONE_SIDED
 from extraction.lexicon import Lexicon
-from extraction.model import VIOLENT_TYPES, Event, EventActor
-from extraction.places import _loc_key
+from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
+from extraction.places import KIND_RANK, _loc_key
+
+# admin level that an area of this kind shares with every place inside it
+_AREA_LEVEL = {
+    "governorate": "admin1",
+    "region": "admin1",
+    "desert": "admin1",
+    "district": "admin2",
+    "subdistrict": "admin3",
+}
 
 
 def _dates_compatible(a: Event, b: Event) -> bool:
@@ -30,6 +39,29 @@ def _actors_compatible(a: Event, b: Event, lexicon: Lexicon) -> bool:
     return bool(ids_a & ids_b)
 
 
+def contains(area: EventLocation | None, place: EventLocation | None) -> bool:
+    """True when `area` is a coarse place (governorate, district, desert, the countryside of a city) holding `place`."""
+    if area is None or place is None or area.key() == place.key() or place.penalty >= 2:
+        return False  # a place named only as origin or between two others does not refine the event
+    level = _AREA_LEVEL.get(area.kind or "")
+    if level is None or KIND_RANK.get(place.kind or "", 6) >= KIND_RANK.get(area.kind or "", 6):
+        return False
+    if place.place_id is None:
+        return True  # a village the gazetteer does not know, named in the same report
+    return getattr(place, level) is not None and getattr(place, level) == getattr(area, level)
+
+
+def _nested(a: Event, b: Event, lexicon: Lexicon) -> bool:
+    """True when one event's place is a coarse area holding the other's, by the same hand, with tolls that agree."""
+    if a.fatalities is not None and b.fatalities is not None and a.fatalities != b.fatalities:
+        return False
+    first_a = next((x.id for x in a.actors if x.role == "actor1"), None)
+    first_b = next((x.id for x in b.actors if x.role == "actor1"), None)
+    if first_a and first_b and first_a != first_b and first_a not in lexicon.family(first_b):
+        return False
+    return contains(a.location, b.location) or contains(b.location, a.location)
+
+
 def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     """True when b is another mention of event a."""
     if a.event_type != b.event_type or not _dates_compatible(a, b):
@@ -41,8 +73,8 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
         return True  # "وصول التعزيزات", "the fighting began": told above, wherever this sentence points
     if not _actors_compatible(a, b, lexicon):
         return False
-    if b.anaphoric:
-        return True
+    if b.anaphoric or _nested(a, b, lexicon):
+        return True  # the lede's "in the western Deir ez-Zor desert" and the village the details name
     if a.location is None or b.location is None:
         return a.location is None and b.location is None
     return a.location.key() == b.location.key()
@@ -141,6 +173,7 @@ def _absorb(target: Event, other: Event) -> None:
     if other.location is not None and (
         target.location is None
         or (target.location.penalty >= 1 and _loc_key(other.location) < _loc_key(target.location))
+        or contains(target.location, other.location)
     ):
         target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from extraction.casualties import Casualties
 from extraction.dates import DatePhrase
@@ -15,6 +16,9 @@ from extraction.lexicon import Actor, Lexicon, Mention, Trigger
 from extraction.model import EventActor, EventLocation
 from extraction.places import PlaceFinder, PlaceHit
 from extraction.text import Sentence, Words, anchored_finditer
+
+if TYPE_CHECKING:
+    from extraction.listing import ListedPlace
 
 CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
@@ -71,6 +75,7 @@ class Draft:
     sentence_hi: int = 0
     remention: bool = False
     chain_day: dt.date | None = None  # the day a date told from the event before ("اليوم التالي") resolves to
+    listed: list[ListedPlace] = field(default_factory=list)  # "في A وB وC": one event per place
 
 
 @dataclass

@@ -8,6 +8,7 @@ from extraction.casualties import count_casualties
 from extraction.dates import DatePhrase
 from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap
 from extraction.lexicon import word_set
+from extraction.listing import listed_places
 from extraction.model import VIOLENT_TYPES
 from extraction.places import PlaceHit
 from extraction.roles import add_detained_civilians, assign_roles, one_sided_actors
@@ -55,6 +56,7 @@ def fill_draft(
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
+    draft.listed = listed_places(doc, draft, places)
     draft.date = choose_date(doc, draft, bounds, lo, hi)
     if draft.date is not None and draft.date.follows is not None and state.last_event_day is not None:
         days = draft.date.follows

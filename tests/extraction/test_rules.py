@@ -45,6 +45,14 @@ def test_rule(record: dict[str, Any]) -> None:
         assert len(events) == expect["events"], (record["comment"], events)
     if expect.get("events") == 0:
         return
+    if "tolls_by_place" in expect:  # one event per listed place, each with its own toll (or null)
+        tolls = {}
+        for e in events:
+            location = e["location"] or {}
+            for name in expect["tolls_by_place"]:
+                if _same_name(name, location.get("name"), location.get("name_ar")):
+                    tolls[name] = e["fatalities"]
+        assert tolls == expect["tolls_by_place"], (record["comment"], events)
     wanted_type = expect.get("type")
     chosen = [e for e in events if e["event_type"] == wanted_type] if wanted_type else events
     assert chosen, (record["comment"], "no event of type", wanted_type, [e["event_type"] for e in events])

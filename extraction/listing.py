@@ -1,0 +1,87 @@
+"""Stage: places listed together ("في A وB وC") give one event each; a toll split by place goes to each place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extraction.document import Document, Draft
+from extraction.lexicon import word_set
+from extraction.places import PlaceHit
+
+_FILLERS = word_set("place_list_filler")
+_TOKEN = re.compile(r"\w+")
+_MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
+_TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
+
+
+@dataclass(frozen=True)
+class ListedPlace:
+    """One place of a list, with the toll the text gives for it alone (None when it gives none)."""
+
+    hit: PlaceHit
+    killed: int | None
+
+
+def listed_places(doc: Document, draft: Draft, places: list[PlaceHit]) -> list[ListedPlace]:
+    """The list the event's place belongs to, when it has two or more places; else nothing."""
+    if draft.location is None:
+        return []
+    candidates = sorted(
+        (
+            p
+            for p in places
+            if draft.lo <= p.nstart < draft.hi
+            and p.penalty == 0
+            and not (p.example or p.origin or p.from_origin or p.destination)
+            and p.rank <= _MAX_RANK
+        ),
+        key=lambda p: p.nstart,
+    )
+    runs: list[list[PlaceHit]] = []
+    for hit in candidates:
+        if runs and _only_fillers(doc, runs[-1][-1].nend, hit.nstart):
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    key = draft.location.key()
+    run = next((r for r in runs if any(h.location().key() == key for h in r)), [])
+    distinct = {h.location().key() for h in run}
+    if len(distinct) < 2 or len(distinct) != len(run):
+        return []
+    tolls = [_own_count(doc, run[i - 1].nend if i else draft.lo, hit.nstart) for i, hit in enumerate(run)]
+    if any(t is None for t in tolls):
+        tolls = [None] * len(run)  # a total for several places is no place's toll
+    return [ListedPlace(hit, toll) for hit, toll in zip(run, tolls, strict=True)]
+
+
+def _only_fillers(doc: Document, lo: int, hi: int) -> bool:
+    """True when a conjunction and nothing but list words and numbers stand between two places."""
+    if hi - lo > 40:
+        return False
+    gap = doc.norm[lo:hi]
+    tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(gap)]
+    if not ("،" in gap or "," in gap or any(t == "و" or t.startswith("و") or t == "and" for _, t in tokens)):
+        return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
+    numbers = [m.nstart for m in doc.mentions_in(lo, hi, category="number")]
+    for start, token in tokens:
+        word = token[1:] if token.startswith("و") and len(token) > 1 else token
+        if word in _FILLERS or token in _FILLERS or word.isdigit():
+            continue
+        if any(start <= n < start + len(token) for n in numbers):
+            continue
+        return False
+    return True
+
+
+def _own_count(doc: Document, lo: int, pos: int) -> int | None:
+    """A number standing just before a listed place ("ستة في X", "واثنان في Y")."""
+    window = [w for w in doc.words.prev_words(pos, _TOLL_WINDOW) if w[0] >= lo]
+    for start, end, word in window:
+        digits = word.lstrip("و")
+        if digits.isdigit():
+            return int(digits)
+        for m in doc.mentions_in(start, end, category="number"):
+            if m.entry.kind == "cardinal":
+                return int(str(m.entry.value))
+    return None
