@@ -6,7 +6,10 @@ from extraction.document import Document, Trig, family
 from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES
 
-SCOPED_CUES = frozenset(("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand"))
+SCOPED_CUES = frozenset(
+    ("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand", "slogan")
+)
+_VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
 
@@ -114,6 +117,13 @@ def _requirement_met(doc: Document, m: Mention, requires: tuple[str, ...], lo: i
     return requirement_regex(requires).search(doc.norm, m.nend, following[-1][1]) is not None
 
 
+def _near(doc: Document, a: Mention, b: Mention, words: int) -> bool:
+    """True when two mentions stand within `words` words of each other, in either order."""
+    if a.nend <= b.nstart:
+        return doc.words.distance(a.nend, b.nstart) <= words
+    return b.nend <= a.nstart and doc.words.distance(b.nend, a.nstart) <= words
+
+
 def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
     """True when the trigger sits in the scope of an accusation, threat, denial, speculation, intent, ..."""
     resets = [c.nstart for c in cues if c.entry.kind == "reset"]
@@ -122,9 +132,13 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
     if (after and after[0][2] in _SUMMARY_WORDS) or (before and before[0] == "او") or (after and after[0][2] == "او"):
         return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
     c_start, c_end, _ = doc.clause(m.nstart, bounds, lo, hi)
+    trigger: Trigger = m.entry.value  # type: ignore[assignment]
     for c in cues:
         kind = c.entry.kind
-        if kind in SCOPED_CUES and c.nend <= m.nstart:
+        if kind == "verbal":
+            if trigger.form == "generic" and trigger.event_type == "attack" and _near(doc, c, m, _VERBAL_WINDOW):
+                return True  # "هاجم الوزير الحكومة بشدة": words, not arms
+        elif kind in SCOPED_CUES and c.nend <= m.nstart:
             if not any(c.nend <= r < m.nstart for r in resets):
                 return True
         elif kind in ("intent", "negation") and c.nend <= m.nstart:
