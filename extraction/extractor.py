@@ -18,10 +18,11 @@ from extraction.detection import live_triggers
 from extraction.document import DocState, Document, Draft, OffsetMap, resolve_overlaps
 from extraction.grouping import group_triggers
 from extraction.lexicon import Lexicon, load_lexicon
-from extraction.model import Event
+from extraction.model import VIOLENT_TYPES, Event
 from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder
 from extraction.roles import resolve_actors
+from extraction.sentence_model import features, load_model
 from extraction.slots import fill_draft, follow_up_injured
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
 
@@ -109,7 +110,8 @@ def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state
         if all(t.trigger.form == "casualty" for t in draft.triggers) and not draft.casualties.killed:
             continue  # a death word alone ("جثث القتلى"), without a count of the dead, is not an event
         for event in finish_draft(doc, draft):
-            events.append(event)
+            if plausible(doc, event, lo, hi):
+                events.append(event)
         if events and events[-1].date_precision == "day" and events[-1].date_start is not None:
             state.last_event_day = events[-1].date_start
         if draft.location is not None:
@@ -120,6 +122,17 @@ def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state
             state.actor_history.append(hit.actor)
     state.place_history.extend(p for p in sentence_places if not p.from_origin)
     return events
+
+
+def plausible(doc: Document, event: Event, lo: int, hi: int) -> bool:
+    """The sentence model's check of a violent or protest event's sentence; True when there is no model."""
+    label = "violent" if event.event_type in VIOLENT_TYPES else "protest" if event.event_type == "protest" else None
+    model = load_model()
+    if label is None or model is None:
+        return True
+    if doc.sentence_features is None or doc.sentence_features[0] != lo:
+        doc.sentence_features = (lo, features(doc.norm[lo:hi], doc.mentions_in(lo, hi)))
+    return model.accepts(label, doc.sentence_features[1])
 
 
 def events_json(events: list[Event]) -> list[dict[str, Any]]:
