@@ -9,6 +9,8 @@ from extraction.model import VIOLENT_TYPES
 SCOPED_CUES = frozenset(
     ("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand", "slogan")
 )
+_CONCLUDE_BEFORE, _CONCLUDE_AFTER = 4, 2  # words between a verb of concluding and the truce or talks it concludes
+_PROTEST_ADVERBS = word_set("protest_adverb")
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
@@ -17,11 +19,18 @@ _WITNESS_VERBS = word_set("witness_verb")
 def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[Trig]:
     """Triggers of the sentence that report an event (not accusation, threat, denial, speculation, ...)."""
     cues = doc.mentions_in(lo, hi, category="cue")
+    protesters = any(
+        getattr(a.entry.value, "actor_type", None) == "Protesters" for a in doc.mentions_in(lo, hi, category="actor")
+    )
     out: list[Trig] = []
     for m in doc.mentions_in(lo, hi, category="trigger"):
         trig: Trigger = m.entry.value  # type: ignore[assignment]
         if trig.requires and not _requirement_met(doc, m, trig.requires, lo, hi):
             continue
+        if trig.form == "arrangement" and not any(c.entry.kind == "conclude" and _concludes(doc, c, m) for c in cues):
+            continue  # "في ظل الهدنة": a truce in force is context, "توصل الطرفان إلى هدنة" is an event
+        if trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS and not protesters:
+            continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
         if _modal(doc, m, cues, bounds, lo, hi):
             continue
         out.append(Trig(m, trig))
@@ -115,6 +124,13 @@ def _requirement_met(doc: Document, m: Mention, requires: tuple[str, ...], lo: i
         if any(m.nend <= a.nstart < limit for a in doc.mentions_in(lo, hi, category="actor")):
             return True
     return requirement_regex(requires).search(doc.norm, m.nend, following[-1][1]) is not None
+
+
+def _concludes(doc: Document, cue: Mention, m: Mention) -> bool:
+    """True when a verb of concluding stands up to four words before an arrangement word, or two after it."""
+    if cue.nend <= m.nstart:
+        return doc.words.distance(cue.nend, m.nstart) <= _CONCLUDE_BEFORE
+    return m.nend <= cue.nstart and doc.words.distance(m.nend, cue.nstart) <= _CONCLUDE_AFTER
 
 
 def _near(doc: Document, a: Mention, b: Mention, words: int) -> bool:

@@ -55,7 +55,7 @@ def normalize_keep_offsets(text: str) -> tuple[str, list[int]]:
 _MILITIA_FORMS = ("ميليشيات", "مليشيات", "ميلشيات", "مليشات", "ميليشيا", "مليشيا", "ميلشيا", "ملشيا")
 _MILITIA_WORD = re.compile("|".join(sorted(_MILITIA_FORMS, key=len, reverse=True)))
 _SPACE_TABLE = {i: " " for i in range(0x3001) if chr(i).isspace() and i != 0x20}
-_SPACE_TABLE.update({ord(c): " " for c in "\u200b\u200c\u200d\u200e\u200f\ufeff_"})
+_SPACE_TABLE.update({ord(c): " " for c in "\u200b\u200c\u200d\u200e\u200f\ufeff_#"})
 _SPACE_PAIRS = tuple((chr(k), " ") for k in _SPACE_TABLE)
 _DOUBLE_SPACE = re.compile(r" {2,}")
 
