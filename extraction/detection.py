@@ -19,9 +19,11 @@ _WITNESS_VERBS = word_set("witness_verb")
 def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[Trig]:
     """Triggers of the sentence that report an event (not accusation, threat, denial, speculation, ...)."""
     cues = doc.mentions_in(lo, hi, category="cue")
-    protesters = any(
-        getattr(a.entry.value, "actor_type", None) == "Protesters" for a in doc.mentions_in(lo, hi, category="actor")
-    )
+    protesters_at = [
+        a.nstart
+        for a in doc.mentions_in(lo, hi, category="actor")
+        if getattr(a.entry.value, "actor_type", None) == "Protesters"
+    ]
     out: list[Trig] = []
     for m in doc.mentions_in(lo, hi, category="trigger"):
         trig: Trigger = m.entry.value  # type: ignore[assignment]
@@ -29,8 +31,9 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
             continue
         if trig.form == "arrangement" and not any(c.entry.kind == "conclude" and _concludes(doc, c, m) for c in cues):
             continue  # "في ظل الهدنة": a truce in force is context, "توصل الطرفان إلى هدنة" is an event
-        if trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS and not protesters:
-            continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
+        if trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS:
+            if not any(p < m.nstart for p in protesters_at):
+                continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
         if _modal(doc, m, cues, bounds, lo, hi):
             continue
         out.append(Trig(m, trig))

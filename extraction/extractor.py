@@ -80,8 +80,8 @@ class Extractor:
                         events[-1].fatalities = 0
                 previous = None
         merged = merge_events(events, self.lexicon)
-        if places:
-            merged = [e for e in merged if e.location is not None]
+        if places:  # an event placed only in "Syria" is a summary of many, not one event
+            merged = [e for e in merged if e.location is not None and e.location.kind != "country"]
         return bound_dates(merged, published)
 
 
