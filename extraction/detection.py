@@ -31,9 +31,9 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
             continue
         if trig.form == "arrangement" and not any(c.entry.kind == "conclude" and _concludes(doc, c, m) for c in cues):
             continue  # "في ظل الهدنة": a truce in force is context, "توصل الطرفان إلى هدنة" is an event
-        if trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS:
-            if not any(p < m.nstart for p in protesters_at):
-                continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
+        adverb = trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS
+        if adverb and not any(p < m.nstart for p in protesters_at):
+            continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
         if _modal(doc, m, cues, bounds, lo, hi):
             continue
         out.append(Trig(m, trig))

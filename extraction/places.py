@@ -332,5 +332,5 @@ def _loc_key(location: EventLocation) -> tuple[bool, int, int]:
 
 
 def _best(hits: list[PlaceHit], trig: int) -> PlaceHit:
-    """Most specific place; non-origin before origin; nearest to the trigger on ties."""
-    return min(hits, key=lambda h: (h.penalty >= 2, h.rank, h.penalty, abs(h.nstart - trig)))
+    """Most specific place; the country last, non-origin before origin; nearest to the trigger on ties."""
+    return min(hits, key=lambda h: (h.kind == "country", h.penalty >= 2, h.rank, h.penalty, abs(h.nstart - trig)))

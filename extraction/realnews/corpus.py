@@ -12,6 +12,7 @@ import hashlib
 import json
 import shutil
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -195,14 +196,44 @@ def check() -> tuple[int, list[str]]:
     return good, problems
 
 
+def stats() -> dict[str, Any]:
+    """Size and spread of the corpus: articles, outlets, languages, years, governorates, events, labels."""
+    articles = load_manifest()
+    governorates: Counter[str] = Counter()
+    for article in articles:
+        governorates.update(g.strip() for g in article.governorates.split(",") if g.strip())
+    events: Counter[str] = Counter()
+    for split in ("dev", "test"):
+        for entry in load_gold(split)["articles"]:
+            events.update(e["type"] for e in entry["events"])
+    labels = load_labels()
+    return {
+        "articles": len(articles),
+        "outlets": len({a.outlet for a in articles}),
+        "languages": dict(Counter(a.language for a in articles)),
+        "splits": dict(Counter(a.split for a in articles)),
+        "kinds": dict(Counter(a.kind for a in articles)),
+        "years": dict(sorted(Counter(a.published.year for a in articles if a.published).items())),
+        "governorates": dict(governorates.most_common()),
+        "events": dict(events.most_common()),
+        "labelled_sentences": len(labels),
+        "violent_sentences": sum(1 for label in labels if label["violent"]),
+        "protest_sentences": sum(1 for label in labels if label["protest"]),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: add or check."""
+    """Command line: add, check or stats."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     add_parser = sub.add_parser("add", help="fold collected folders into the corpus")
     add_parser.add_argument("folders", nargs="+", type=Path)
     sub.add_parser("check", help="check the texts against the manifest")
+    sub.add_parser("stats", help="size and spread of the corpus")
     args = parser.parse_args(argv)
+    if args.command == "stats":
+        print(json.dumps(stats(), indent=1, ensure_ascii=False))
+        return 0
     if args.command == "add":
         print(f"{add(args.folders)} articles added; {len(load_manifest())} in the corpus")
         return 0
