@@ -33,7 +33,9 @@ def test_gold_and_labels_quote_no_sentence() -> None:
         for entry in json.loads(path.read_text(encoding="utf-8"))["articles"]:
             for event in entry["events"]:
                 assert not {"evidence", "when", "text", "sentence"} & set(event), event["id"]
-                names = [a.get("ar") or "" for a in event.get("actors", [])] + [(event["location"] or {}).get("ar") or ""]
+                names = [a.get("ar") or "" for a in event.get("actors", [])] + [
+                    (event["location"] or {}).get("ar") or ""
+                ]
                 assert all(len(name.split()) <= 8 for name in names), event["id"]  # names, never sentences
     header = LABELS.read_text(encoding="utf-8").splitlines()[0].split("\t")
     assert header == ["file", "start", "end", "violent", "protest"]
