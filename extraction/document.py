@@ -50,6 +50,7 @@ class ActorHit:
     nend: int
     actor: Actor
     via_pair: bool = False
+    anaphor: bool = False  # resolved from الطرفين، الأخيرة، التنظيم ...: the words do not name the actor
 
 
 @dataclass

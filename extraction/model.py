@@ -33,10 +33,17 @@ class EventActor:
     name_ar: str
     role: str
     actor_type: str
+    surface: str | None = None  # the words the text names the actor with, when it names it
 
     def to_json(self) -> dict[str, Any]:
-        """The EVENTS.md actor object."""
-        return {"name": self.name, "name_ar": self.name_ar, "role": self.role, "actor_type": self.actor_type}
+        """The EVENTS.md actor object: name_ar as the text writes it, name_ar_canonical as the dictionary does."""
+        return {
+            "name": self.name,
+            "name_ar": self.surface or self.name_ar,
+            "name_ar_canonical": self.name_ar,
+            "role": self.role,
+            "actor_type": self.actor_type,
+        }
 
 
 @dataclass

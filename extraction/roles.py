@@ -61,10 +61,10 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
                 if _SAME_AFTER.match(doc.norm, m.nend):  # "الميليشيا ذاتها": the one the article is about
                     counts = Counter(a.id for a in militias)
                     chosen = max(reversed(militias), key=lambda a: counts[a.id])
-                hits.append(ActorHit(m.nstart, m.nend, chosen))
+                hits.append(ActorHit(m.nstart, m.nend, chosen, anaphor=True))
         elif actor.id == "pair_anaphor" and doc.last_pair is not None:
             for h in doc.last_pair:
-                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True))
+                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True, anaphor=True))
         elif actor.id == "pair_anaphor":
             pair: list[Actor] = []
             for h in reversed(named):
@@ -73,23 +73,23 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
                 if len(pair) == 2:
                     break
             for h in reversed(pair):
-                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True))
+                hits.append(ActorHit(m.nstart, m.nend, h, via_pair=True, anaphor=True))
         elif actor.id == "org_anaphor":
             rebels = [h for h in named if h.actor_type == "Rebel Groups"]
             if rebels:  # "التنظيم": the armed organisation named before (usually ISIS)
-                hits.append(ActorHit(m.nstart, m.nend, rebels[-1]))
+                hits.append(ActorHit(m.nstart, m.nend, rebels[-1], anaphor=True))
         elif actor.id == "cell_anaphor":
             if any(s.nstart - m.nend >= 0 and doc.words.distance(m.nend, s.nstart) <= 3 for s in strong):
                 continue  # "خلية لتنظيم داعش": the name follows
             rebels = [h for h in named if h.actor_type == "Rebel Groups"]
             if rebels:
-                hits.append(ActorHit(m.nstart, m.nend, rebels[-1]))
+                hits.append(ActorHit(m.nstart, m.nend, rebels[-1], anaphor=True))
         elif actor.id == "latter_anaphor":
             before = doc.word_before(m.nstart, 1)
             if before and (before[0].startswith("ال") or before[0].isdigit()):
                 continue  # adjective: "الهجمات الأخيرة"
             if named:
-                hits.append(ActorHit(m.nstart, m.nend, named[-1]))
+                hits.append(ActorHit(m.nstart, m.nend, named[-1], anaphor=True))
     return hits
 
 
@@ -104,7 +104,7 @@ def one_sided_actors(
         if not _COUNTERPART.isdisjoint(before):
             continue
         if h.via_pair and h.nstart > trig and before and before[0] in _PARTITIVE:
-            h = ActorHit(h.nstart, h.nend, h.actor, via_pair=False)  # "اعتقلت عشرين من الطرفين": victims
+            h = ActorHit(h.nstart, h.nend, h.actor, via_pair=False, anaphor=True)  # "اعتقلت عشرين من الطرفين": victims
         kept.append(h)
     if draft.event_type in ("arrest", "abduction") and not any(
         h.nstart < trig or doc.word_before(h.nstart, 1)[:1] != ["من"] for h in kept
@@ -244,6 +244,14 @@ def as_protesters(doc: Document, actor: EventActor, draft: Draft) -> EventActor:
         actor.name_ar,
     )
     return EventActor("protesters", "Protesters (Syria)", surface, "actor1", "Protesters")
+
+
+def name_surfaces(doc: Document, actors: list[EventActor], hits: list[ActorHit]) -> None:
+    """Give each actor the words the text names it with ("قوات الأسد", "مسلحين مجهولين"), from its first named hit."""
+    for actor in actors:
+        hit = next((h for h in hits if h.actor.id == actor.id and not h.anaphor), None)
+        if hit is not None and actor.surface is None:
+            actor.surface = doc.text[doc.offsets[hit.nstart] : doc.offsets[hit.nend - 1] + 1].strip("\"'“”«»#")
 
 
 def _dedupe(pairs: list[tuple[Actor, str]]) -> list[EventActor]:

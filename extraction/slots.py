@@ -11,7 +11,7 @@ from extraction.lexicon import word_set
 from extraction.listing import listed_places
 from extraction.model import VIOLENT_TYPES
 from extraction.places import PlaceHit
-from extraction.roles import add_detained_civilians, assign_roles, one_sided_actors
+from extraction.roles import add_detained_civilians, assign_roles, name_surfaces, one_sided_actors
 from extraction.text import Sentence
 
 _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))  # "اليوم التالي", "the next day": always +1
@@ -51,6 +51,7 @@ def fill_draft(
     if draft.event_type in ONE_SIDED:
         span_actors = one_sided_actors(doc, draft, span_actors, actor_hits)
     draft.actors = assign_roles(doc, draft, span_actors)
+    name_surfaces(doc, draft.actors, span_actors + actor_hits)
     if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
         add_detained_civilians(doc, draft)
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
