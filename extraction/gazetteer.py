@@ -223,6 +223,14 @@ class Gazetteer:
         primary: dict[str, str] = {}  # place id -> key of its main Arabic name
         by_key: dict[str, set[str]] = {}
         cued: dict[str, set[str]] = {}  # key -> places for which that name needs a place cue
+        keys: dict[str, str] = {}  # name -> its key (names repeat across places: compute each once)
+
+        def key_of(name: str) -> str:
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = english_key(name) if not _is_arabic(name) else name_key(name)
+            return key
+
         for row in rows:
             place = Place(
                 id=row["id"],
@@ -239,20 +247,21 @@ class Gazetteer:
                 population=_optional_int(row["population"]),
             )
             self._places[place.id] = place
-            primary[place.id] = name_key(place.name_ar)
+            primary[place.id] = key_of(place.name_ar)
             # cue names: Arabic ones need a place cue before them, English ones are never matched
-            unmatched = {english_key(n) for n in _split(row["cue_names"]) if not _is_arabic(n)}
-            for name in _split(row["cue_names"]):
+            unmatched = set()
+            for name in _split(row["cue_names"]) if row["cue_names"] else ():
                 if _is_arabic(name):
-                    cued.setdefault(name_key(name), set()).add(place.id)
+                    cued.setdefault(key_of(name), set()).add(place.id)
+                else:
+                    unmatched.add(key_of(name))
             names = [place.name_ar, *_split(row["names_ar"]), place.name, *_split(row["names_en"])]
             for name in names:
-                key = english_key(name) if not _is_arabic(name) else name_key(name)
-                if len(key.replace(" ", "")) >= 3 and key not in unmatched:
+                key = key_of(name)
+                if key not in unmatched and len(key.replace(" ", "")) >= 3:
                     by_key.setdefault(key, set()).add(place.id)
         self._by_key: dict[str, tuple[Place, ...]] = {
-            key: tuple(sorted((self._places[i] for i in ids), key=_ranker(key, primary)))
-            for key, ids in by_key.items()
+            key: tuple(sorted((self._places[i] for i in ids), key=_ranker(key, primary))) for key, ids in by_key.items()
         }
         # a name that needs a cue for every place of that name, and names that need it for some places only:
         # without a cue those keys offer only the places that may be named alone
@@ -316,6 +325,8 @@ class Gazetteer:
             end = last + 1
             if end < len(folded) and folded[end].isalnum():
                 continue
+            if start > 2 and folded[start - 3 : start].isalnum():
+                continue  # more than a two-letter proclitic before the name: inside another word
             span_start = self._accept_start(text, folded, offsets, start, key, elided, allow_common_words)
             if span_start is not None:
                 found.append((span_start, end, key))
