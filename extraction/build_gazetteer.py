@@ -729,9 +729,12 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
         "# raqib place gazetteer, built by extraction/build_gazetteer.py; do not edit by hand.",
         "# Sources and licences: extraction/data/SOURCES.md. OpenSyria data-geography admin levels 1-3 (CC BY 4.0);",
         "# GeoNames populated places (CC BY 4.0);",
-        "# UN OCHA COD-AB district boundaries used to place towns (CC BY 3.0 IGO);",
+        "# Contains data from Who's On First (https://whosonfirst.org/, licence:",
+        "# https://github.com/whosonfirst-data/whosonfirst-data-admin-sy/blob/master/LICENSE.md) and from GeoNames",
+        "# (https://www.geonames.org, CC BY 4.0): Syrian localities, admin-sy commit 2db0f03;",
+        "# UN OCHA COD-AB district boundaries used to place towns and localities (CC BY 3.0 IGO);",
         "# raqib hand-coded places from extraction/data/places_*.tsv (coordinates approximate where marked).",
-        "# Licence of this file: CC BY 4.0 (it contains OpenSyria and GeoNames data).",
+        "# Licence of this file: CC BY 4.0 (it contains OpenSyria, GeoNames and Who's On First data).",
         f"# places: {len(entries)}",
     ]
     with out.open("w", encoding="utf-8", newline="") as handle:
