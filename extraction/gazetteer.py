@@ -12,8 +12,10 @@ The data file is rebuilt by `python -m extraction.build_gazetteer`; sources in d
 from __future__ import annotations
 
 import csv
+import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -147,13 +149,53 @@ def _is_arabic(key: str) -> bool:
     return bool(_ARABIC_LETTER.search(key))
 
 
-def _rank(place: Place) -> tuple[int, int, int, str]:
-    """Sort key for candidates: points before areas, then larger population, then more specific kind."""
-    rank = _KIND_RANK.get(place.kind, len(_KIND_RANK))
-    is_area = 1 if place.kind in _AREA_KINDS else 0
-    if is_area:
-        return (1, rank, -(place.population or 0), place.id)
-    return (0, -(place.population or 0), rank, place.id)
+# Among points of equal population: named sites first, then the larger settlement (an admin seat is a town).
+_POINT_ORDER = {
+    kind: rank
+    for rank, kind in enumerate(("neighbourhood", "base", "airport", "oilfield", "crossing", "city", "town", "village"))
+}
+# Hand-coded places first, then OpenSyria and GeoNames cities500, then Who's On First localities.
+_SOURCE_TIER = {"raqib": 0, "ocha": 1, "geonames": 1, "wof": 2}
+
+
+def _tier(place: Place) -> int:
+    """How much we trust a place's source: 0 hand-coded, 1 OpenSyria / GeoNames cities500, 2 Who's On First."""
+    return _SOURCE_TIER.get(place.id.split(":", 1)[0], 2)
+
+
+def _rank(place: Place, main_name: bool = True) -> tuple[int, int, int, int, int, str]:
+    """Sort key for the candidates of one name: points before areas; among points the larger population, the
+    more trusted source, the place whose main name it is, named sites before settlements, larger settlements
+    before smaller; the id only breaks what is left."""
+    if place.kind in _AREA_KINDS:
+        return (1, _KIND_RANK[place.kind], -(place.population or 0), 0, 0, place.id)
+    kind = _POINT_ORDER.get(place.kind, len(_POINT_ORDER))
+    return (0, -(place.population or 0), _tier(place), 0 if main_name else 1, kind, place.id)
+
+
+_POINT_SET = frozenset(_POINT_KINDS)
+_ANCHOR_SPREAD_KM = 25.0  # a mention whose places of that name all lie this close together pins the text down
+_FAR_KM = 100.0  # a Who's On First village this far from every anchored place of the text is another village
+_BEFORE_GAP = 20  # "X في ريف حماة" names the area after the place; an area named before counts as a bit farther
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance in km (enough inside one country)."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """What the other mentions of a text say: the places each names, and the mentions that pin a point down."""
+
+    named: tuple[tuple[int, int, frozenset[str]], ...]  # per match: start, end, ids of the places it may name
+    anchors: tuple[tuple[int, float, float], ...]  # match index, lat, lon of mentions with one clear point
+
+
+def _ranker(key: str, primary: dict[str, str]) -> Callable[[Place], tuple[int, int, int, int, int, str]]:
+    """`_rank` for the candidates of the name `key` (knowing whose main name it is)."""
+    return lambda place: _rank(place, primary[place.id] == key)
 
 
 def _optional_float(value: str) -> float | None:
@@ -177,8 +219,18 @@ class Gazetteer:
     def __init__(self, rows: list[dict[str, str]], blocked_phrases: list[str] | None = None) -> None:
         """Index the rows of gazetteer.tsv; blocked phrases (group and outlet names) are consumed, never reported."""
         self._places: dict[str, Place] = {}
+        self._chains: dict[str, frozenset[str]] = {}
+        primary: dict[str, str] = {}  # place id -> key of its main Arabic name
         by_key: dict[str, set[str]] = {}
-        self._cue_keys: set[str] = set()
+        cued: dict[str, set[str]] = {}  # key -> places for which that name needs a place cue
+        keys: dict[str, str] = {}  # name -> its key (names repeat across places: compute each once)
+
+        def key_of(name: str) -> str:
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = english_key(name) if not _is_arabic(name) else name_key(name)
+            return key
+
         for row in rows:
             place = Place(
                 id=row["id"],
@@ -195,16 +247,29 @@ class Gazetteer:
                 population=_optional_int(row["population"]),
             )
             self._places[place.id] = place
+            primary[place.id] = key_of(place.name_ar)
             # cue names: Arabic ones need a place cue before them, English ones are never matched
-            unmatched = {english_key(n) for n in _split(row["cue_names"]) if not _is_arabic(n)}
-            self._cue_keys.update(name_key(n) for n in _split(row["cue_names"]) if _is_arabic(n))
+            unmatched = set()
+            for name in _split(row["cue_names"]) if row["cue_names"] else ():
+                if _is_arabic(name):
+                    cued.setdefault(key_of(name), set()).add(place.id)
+                else:
+                    unmatched.add(key_of(name))
             names = [place.name_ar, *_split(row["names_ar"]), place.name, *_split(row["names_en"])]
             for name in names:
-                key = english_key(name) if not _is_arabic(name) else name_key(name)
-                if len(key.replace(" ", "")) >= 3 and key not in unmatched:
+                key = key_of(name)
+                if key not in unmatched and len(key.replace(" ", "")) >= 3:
                     by_key.setdefault(key, set()).add(place.id)
         self._by_key: dict[str, tuple[Place, ...]] = {
-            key: tuple(sorted((self._places[i] for i in ids), key=_rank)) for key, ids in by_key.items()
+            key: tuple(sorted((self._places[i] for i in ids), key=_ranker(key, primary))) for key, ids in by_key.items()
+        }
+        # a name that needs a cue for every place of that name, and names that need it for some places only:
+        # without a cue those keys offer only the places that may be named alone
+        self._cue_keys = {key for key, ids in cued.items() if key in by_key and by_key[key] <= ids}
+        self._free: dict[str, tuple[Place, ...]] = {
+            key: tuple(p for p in self._by_key[key] if p.id not in ids)
+            for key, ids in cued.items()
+            if key in by_key and key not in self._cue_keys
         }
         self._blocked = {
             key
@@ -260,9 +325,18 @@ class Gazetteer:
             end = last + 1
             if end < len(folded) and folded[end].isalnum():
                 continue
+            if start > 2 and folded[start - 3 : start].isalnum():
+                continue  # more than a two-letter proclitic before the name: inside another word
             span_start = self._accept_start(text, folded, offsets, start, key, elided, allow_common_words)
             if span_start is not None:
                 found.append((span_start, end, key))
+        if self._free and not allow_common_words:  # names that only some places of that name may carry alone
+            found = [
+                (a, b, key + _UNCUED)
+                if key in self._free and not _cue_before(folded, _word_start(folded, a))
+                else (a, b, key)
+                for a, b, key in found
+            ]
         found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
         taken: list[tuple[int, int, str]] = []
         occupied = bytearray(len(folded))
@@ -277,40 +351,109 @@ class Gazetteer:
                 continue
             begin = offsets[start]
             finish = offsets[end - 1] + 1
-            matches.append(PlaceMatch(begin, finish, text[begin:finish], self._by_key[key]))
+            candidates = self._free[key[:-1]] if key.endswith(_UNCUED) else self._by_key[key]
+            matches.append(PlaceMatch(begin, finish, text[begin:finish], candidates))
         return matches
 
     def resolve(self, matches: list[PlaceMatch]) -> list[Place]:
-        """Pick one place per match, preferring places that fit the other places of the same text.
+        """Pick one place per match from the other places of the same text (see `choose`)."""
+        context = self.context(matches)
+        return [self.choose(matches, index, context) or match.candidates[0] for index, match in enumerate(matches)]
 
-        A candidate gains when a city, district or governorate it lies in is itself mentioned
-        ("حي الحميدية" next to "دير الزور" is Deir ez-Zor's al-Hamidiyah, not the Tartus town), and
-        when its governorate is the one most other unambiguous mentions point to. Ties keep the
-        candidate order of `find`.
+    def context(self, matches: list[PlaceMatch]) -> PlaceContext:
+        """The places each mention may name, and the mentions that pin a point down, for `choose`.
+
+        A mention names its candidates and, for a countryside region or desert ("ريف حماة"), the governorate
+        that region belongs to. A mention is an anchor when its first point candidate is clear: every other
+        point of that name lies within 25 km of it or comes from a less trusted source.
         """
-        votes: dict[str, float] = {}
-        for match in matches:
-            governorates = {place.admin1 for place in match.candidates if place.admin1}
-            for admin1 in governorates:
-                votes[admin1] = votes.get(admin1, 0.0) + 1.0 / len(governorates)
-        chosen: list[Place] = []
+        named: list[tuple[int, int, frozenset[str]]] = []
+        anchors: list[tuple[int, float, float]] = []
         for index, match in enumerate(matches):
-            elsewhere = {place.id for other, m in enumerate(matches) if other != index for place in m.candidates}
-            ranked = [
-                (self._ancestors_in(place, elsewhere), votes.get(place.admin1 or "", 0.0), -position, place)
-                for position, place in enumerate(match.candidates)
-            ]
-            chosen.append(max(ranked, key=lambda item: item[:3])[3])
-        return chosen
+            ids = {place.id for place in match.candidates}
+            ids.update(p.parent_id for p in match.candidates if p.kind in ("region", "desert") and p.parent_id)
+            named.append((match.start, match.end, frozenset(ids)))
+            points = [p for p in match.candidates if p.kind in _POINT_SET and p.lat is not None and p.lon is not None]
+            if not points:
+                continue
+            first = points[0]
+            lat, lon, tier = first.lat or 0.0, first.lon or 0.0, _tier(first)
+            if all(_tier(p) > tier or _km(lat, lon, p.lat or 0.0, p.lon or 0.0) <= _ANCHOR_SPREAD_KM for p in points):
+                anchors.append((index, lat, lon))
+        return PlaceContext(tuple(named), tuple(anchors))
 
-    def _ancestors_in(self, place: Place, ids: set[str]) -> int:
-        """How many of the place's enclosing places are among `ids`."""
-        count = 0
-        parent = self.parent(place)
-        while parent is not None:
-            count += parent.id in ids
-            parent = self.parent(parent)
-        return count
+    def choose(
+        self,
+        matches: list[PlaceMatch],
+        index: int,
+        context: PlaceContext,
+        pool: list[Place] | tuple[Place, ...] | None = None,
+        *,
+        drop_far: bool = False,
+    ) -> Place | None:
+        """Choose the place of `matches[index]` among `pool` (default: its candidates, best first).
+
+        1. A place whose enclosing city, sub-district, district or governorate another mention names wins
+           ("قرية X في ريف حماة" is the X in Hama); the nearest such mention in the text decides, a mention
+           after the name a little before one ahead of it, then how many of its enclosing places are named.
+        2. Otherwise, unless the first candidate is a city or an area, the point nearest to the anchored
+           places of the text (mentions whose place is clear) wins.
+        3. Otherwise the candidate order of `find`: larger population, hand-coded before OpenSyria/GeoNames
+           before Who's On First, the place whose main name it is, larger settlement before smaller.
+        With `drop_far`, a Who's On First village nothing in the text supports, more than 100 km from every
+        anchored place, is taken for a namesake the gazetteer lacks: None.
+        """
+        match = matches[index]
+        pool = list(pool or match.candidates)
+        if len(pool) == 1 and not (drop_far and _tier(pool[0]) == 2 and context.anchors):
+            return pool[0]
+        supported: list[tuple[int, int, Place]] = []
+        for place in pool:
+            chain = self._chain(place)
+            gap: int | None = None
+            named: set[str] = set()
+            for other, (start, end, ids) in enumerate(context.named):
+                common = chain & ids if other != index else None
+                if common:
+                    named |= common
+                    apart = start - match.end if start >= match.end else match.start - end + _BEFORE_GAP
+                    gap = apart if gap is None else min(gap, apart)
+            if gap is not None:
+                supported.append((gap, -len(named), place))
+        if supported:
+            best = min(item[:2] for item in supported)
+            pool = [place for gap, count, place in supported if (gap, count) == best]
+        first = pool[0]
+        anchors = [
+            (lat, lon)
+            for other, lat, lon in context.anchors
+            if other != index and matches[other].candidates is not match.candidates
+        ]
+        if not anchors:
+            return first
+
+        def distance(place: Place) -> float:
+            if place.lat is None or place.lon is None:
+                return math.inf
+            return min(_km(place.lat, place.lon, lat, lon) for lat, lon in anchors)
+
+        if len(pool) > 1 and first.kind in _POINT_SET and first.kind != "city":
+            first = min((p for p in pool if p.kind in _POINT_SET), key=distance)
+        if drop_far and not supported and all(_tier(p) == 2 for p in pool) and distance(first) > _FAR_KM:
+            return None
+        return first
+
+    def _chain(self, place: Place) -> frozenset[str]:
+        """Ids of the places that enclose `place` (its parent, the parent's parent ...), cached."""
+        chain = self._chains.get(place.id)
+        if chain is None:
+            ids: list[str] = []
+            parent = self.parent(place)
+            while parent is not None and len(ids) < 8:
+                ids.append(parent.id)
+                parent = self.parent(parent)
+            chain = self._chains[place.id] = frozenset(ids)
+        return chain
 
     def _accept_start(
         self,
@@ -323,9 +466,7 @@ class Gazetteer:
         allow_common_words: bool,
     ) -> int | None:
         """Check the left edge of a candidate match; return where its surface starts, or None to reject."""
-        word_start = start
-        while word_start > 0 and folded[word_start - 1].isalnum():
-            word_start -= 1
+        word_start = _word_start(folded, start)
         prefix = folded[word_start:start]
         if _is_arabic(key):
             pattern = _ELIDED_PROCLITICS if elided else _ARABIC_PROCLITICS
@@ -339,6 +480,16 @@ class Gazetteer:
         if not text[offsets[start]].isupper():  # English place names are capitalised
             return None
         return _extend_over_article(folded, start)
+
+
+_UNCUED = "\x00"  # marks a found key whose name had no cue before it: only the places free of the cue rule count
+
+
+def _word_start(folded: str, start: int) -> int:
+    """Where the word containing `start` begins (a proclitic before a name belongs to the word)."""
+    while start > 0 and folded[start - 1].isalnum():
+        start -= 1
+    return start
 
 
 def _cue_before(folded: str, word_start: int) -> bool:

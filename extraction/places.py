@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from extraction.lexicon import Mention, is_strong_actor, word_map, word_set
 from extraction.model import EventLocation
-from extraction.normalize import normalize_phrase
 from extraction.text import Words, anchored_finditer
 
 if TYPE_CHECKING:
-    from extraction.gazetteer import Gazetteer, Place
+    from extraction.gazetteer import Gazetteer, Place, PlaceContext, PlaceMatch
 
 # Specificity of a kind of place: lower is more precise (a neighbourhood beats its city, a village its district).
 KIND_RANK = {
@@ -137,18 +136,17 @@ class PlaceFinder:
         actor_src = [(m.start, m.end) for m in named]
         if self.gazetteer is not None:
             matches = self.gazetteer.find(text)
-            votes = Counter(
-                m.candidates[0].admin1 for m in matches if len(m.candidates) == 1 and m.candidates[0].admin1
-            )
-            for match in matches:
+            context = self.gazetteer.context(matches) if matches else None
+            for index, match in enumerate(matches):
                 a, b = to_norm(match.start), to_norm(match.end)
                 before = [w for _, _, w in words.prev_words(a, 2)]
                 inside_actor = any(s <= match.start and match.end <= e for s, e in actor_src)
                 if inside_actor and not (before and before[0] in _PLACE_PREPS):
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
                 cue = _cue_of(before)
-                place = _pick_candidate(match.candidates, cue, votes, self.gazetteer, norm[b : b + 40])
-                hits.append(PlaceHit(a, b, match.surface, place, place.kind, cue=cue))
+                place = _pick_candidate(matches, index, cue, context, self.gazetteer)
+                kind = place.kind if place is not None else _CUE_KIND.get(cue or "", "village")
+                hits.append(PlaceHit(a, b, match.surface, place, kind, cue=cue))
         for found in anchored_finditer(_CUE_PLACE, norm, _CUE_PLACE_WORDS, back=1):  # back: a clitic before the cue
             m = found
             if found.group(2) in _CUE_KIND:  # "محور قرية الفطيرة": the second cue word names the place
@@ -298,11 +296,14 @@ def _cue_of_word(word: str) -> str | None:
 
 
 def _pick_candidate(
-    candidates: tuple[Place, ...], cue: str | None, votes: Counter[str], gazetteer: Gazetteer, after: str
-) -> Place:
-    """Pick among places of one name: the cue's kind, the document's governorate, the parent named right after."""
-    if len(candidates) == 1:
-        return candidates[0]
+    matches: list[PlaceMatch], index: int, cue: str | None, context: PlaceContext | None, gazetteer: Gazetteer
+) -> Place | None:
+    """Pick among places of one name: the kind the cue asks for, then the text's context (`Gazetteer.choose`).
+
+    None when the only places of that name are Who's On First villages far from everything else the text
+    names: the text means a namesake the gazetteer lacks, and the name is kept without coordinates.
+    """
+    candidates = matches[index].candidates
     wanted = {
         "neighbourhood": ("neighbourhood",),
         "village": ("village", "town"),
@@ -312,18 +313,10 @@ def _pick_candidate(
     }.get(_CUE_KIND.get(cue or "", ""), ())
     if cue == "ريف":
         wanted = ("governorate", "district", "city")
-    top_admin = votes.most_common(1)[0][0] if votes else None
-
-    def score(place: Place) -> tuple[int, int, int]:
-        parent = gazetteer.parent(place)
-        parent_named = parent is not None and normalize_phrase(parent.name_ar).removeprefix("ال")[:4] in after
-        return (
-            0 if place.kind in wanted else 1,
-            0 if parent_named or place.admin1 == top_admin else 1,
-            candidates.index(place),
-        )
-
-    return min(candidates, key=score)
+    pool = [place for place in candidates if place.kind in wanted] or list(candidates)
+    if context is None:
+        return pool[0]
+    return gazetteer.choose(matches, index, context, pool, drop_far=True)
 
 
 def _loc_key(location: EventLocation) -> tuple[bool, int, int]:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import extraction
 from extraction import build_gazetteer
 from extraction.gazetteer import (
     GAZETTEER_PATH,
@@ -18,6 +19,7 @@ from extraction.gazetteer import (
     PlaceMatch,
     _fold_char,
     _match_text,
+    _rank,
     load_gazetteer,
     name_key,
 )
@@ -213,6 +215,8 @@ def test_matches_are_ordered_disjoint_and_exact(words: list[str]) -> None:
 def test_build_reproduces_the_committed_file(tmp_path: Path) -> None:
     if not SHARED_DATA.exists():
         pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot be reproduced")
+    if not (SHARED_DATA / build_gazetteer.WOF_FILE).exists():
+        pytest.skip(f"{SHARED_DATA / 'syria_localities'} is absent, so the localities cannot be merged again")
     out = tmp_path / "gazetteer.tsv"
     count = build_gazetteer.build(SHARED_DATA, GAZETTEER_PATH.parent, out)
     assert count == len(load_gazetteer())
@@ -310,3 +314,123 @@ def test_match_text_folds_each_character_and_keeps_offsets(text: str) -> None:
     assert all(
         text[i].isspace() or text[i] in "-–_" or not normalize_ar(text[i]) for i in range(len(text)) if i not in kept
     )
+
+
+# --- the Who's On First localities: merge, collision filter, choice among namesakes ---------------------------
+
+
+def test_localities_for_the_whole_country_are_merged(gazetteer: Gazetteer) -> None:
+    places = gazetteer.places()
+    assert len(places) > 10000
+    localities = [p for p in places if p.id.startswith("wof:")]
+    assert len(localities) > 9000
+    assert {p.admin1 for p in localities} >= {"Idlib", "Hama", "Daraa", "Latakia", "Deir ez-Zor", "Al-Hasakah"}
+    for place in localities:
+        parent = gazetteer.parent(place)
+        assert parent is not None and parent.kind == "subdistrict", place.id  # placed by the spatial join
+        governorate = gazetteer.get(f"ocha:{(parent.pcode or '')[:4]}")
+        assert governorate is not None and (place.admin1, place.admin3) == (governorate.name, parent.name), place.id
+
+
+def test_a_hand_coded_place_absorbs_its_locality_and_keeps_its_fields(gazetteer: Gazetteer) -> None:
+    quriyah = gazetteer.get("raqib:quriyah")
+    assert quriyah is not None and quriyah.kind == "town" and quriyah.admin1 == "Deir ez-Zor"  # hand-coded fields
+    (match,) = gazetteer.find("في القورية")
+    assert match.candidates[0].id == "raqib:quriyah"
+    # no second entry of the same name within a few km: WOF's record became names of the hand-coded place
+    assert not any(c.id.startswith("wof:") and c.admin2 == quriyah.admin2 for c in match.candidates)
+    mayadin = [c for c in gazetteer.by_name("الميادين") if c.kind in ("city", "town", "village")]
+    assert [c.id for c in mayadin] == ["geonames:173480"]  # cities500 and WOF share the GeoNames id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دخلت القوات المدينة وقال خالد إن الوضع تحت السيطرة",  # المدينة, خالد, تحت are localities too
+        "وشهدت المنطقة حالات نزوح واسعة، والحمد لله",
+        "أصيب شاب بجروح في الاشتباكات",
+    ],
+)
+def test_localities_named_like_ordinary_words_do_not_fire_on_prose(gazetteer: Gazetteer, text: str) -> None:
+    assert [m.surface for m in gazetteer.find(text) if any(c.id.startswith("wof:") for c in m.candidates)] == []
+
+
+def test_gated_localities_match_after_a_place_cue(gazetteer: Gazetteer) -> None:
+    collisions = build_gazetteer.read_collisions(GAZETTEER_PATH.parent / build_gazetteer.COLLISIONS_FILE)
+    assert "جروح" in collisions and "خالد" in collisions
+    (match,) = gazetteer.find("قصفت الطائرات قرية جروح")
+    assert match.candidates[0].id.startswith("wof:")
+    assert gazetteer.find("قرية المدينة") == []  # a cue word is never a name
+
+
+def test_names_shared_with_a_known_place_need_a_cue_only_for_the_gated_locality(gazetteer: Gazetteer) -> None:
+    # "القريا" is al-Quriyah's spelling variant from WOF and also a WOF village elsewhere, gated as a pattern of قري*
+    alone = gazetteer.find("الغسانية")
+    assert alone and alone[0].candidates[0].id == "geonames:168708"
+    assert build_gazetteer.needs_cue("النصر", False, set()) == "short"
+    assert build_gazetteer.needs_cue("تل الشيخ", True, set()) == "abandoned"
+    assert build_gazetteer.needs_cue("العباس", False, {"عباس"}) == "collision"
+    assert build_gazetteer.needs_cue("مريمين", False, set()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("قصفت قوات النظام قرية مريمين في ريف حماة الشمالي", "Hama"),
+        ("قصفت قوات النظام قرية مريمين بريف إدلب", "Idlib"),
+    ],
+)
+def test_a_shared_village_name_resolves_to_the_governorate_the_text_names(
+    gazetteer: Gazetteer, text: str, admin1: str
+) -> None:
+    matches = gazetteer.find(text)
+    assert len(matches[0].candidates) >= 4  # مريمين: two in Aleppo, one in Idlib, one in Hama
+    assert gazetteer.resolve(matches)[0].admin1 == admin1
+    (event,) = extraction.extract_events(text + "، ما أدى إلى مقتل مدنيين اثنين.", None)
+    assert event.location is not None and event.location.admin1 == admin1
+
+
+def test_each_village_takes_the_area_named_next_to_it(gazetteer: Gazetteer) -> None:
+    text = "قرية مريمين في ريف حماة وقرية تويم في ريف إدلب"
+    places = gazetteer.resolve(gazetteer.find(text))
+    assert [p.admin1 for p in places] == ["Hama", "Hama", "Idlib", "Idlib"]
+
+
+@pytest.mark.parametrize(
+    ("other", "admin2"),
+    [("كفرنبل", "Jisr al-Shughur"), ("عفرين", "Afrin"), ("محردة", "Masyaf")],
+)
+def test_without_an_area_the_village_nearest_the_other_places_wins(
+    gazetteer: Gazetteer, other: str, admin2: str
+) -> None:
+    places = gazetteer.resolve(gazetteer.find(f"قصف مدفعي على مريمين و{other}"))
+    assert places[0].admin2 == admin2
+
+
+def test_a_namesake_far_from_everything_else_is_not_placed() -> None:
+    # both WOF "الدردارة" are in Tartus; the article is about Tal Tamr: keep the name, claim no coordinates
+    (event,) = extraction.extract_events("استهدفت الفصائل بقذائف الهاون قرية الدردارة قرب تل تمر شمال الحسكة.", None)
+    assert event.location is not None and event.location.name_ar == "الدردارة" and event.location.lat is None
+
+
+def _row(place_id: str, name_ar: str, kind: str, lat: str, population: str = "") -> dict[str, str]:
+    """A gazetteer.tsv row for a synthetic gazetteer."""
+    row = dict.fromkeys(build_gazetteer.OUTPUT_COLUMNS, "")
+    row.update(id=place_id, name=place_id, name_ar=name_ar, kind=kind, admin1="A", lat=lat, lon="38.0")
+    row["population"] = population
+    return row
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_tie_without_context_prefers_hand_coded_then_larger_not_file_order(reverse: bool) -> None:
+    rows = [
+        _row("wof:1", "قرية", "village", "35.0"),
+        _row("wof:2", "قرية", "town", "36.0"),  # an admin seat (PPLA3) is a town
+        _row("raqib:x", "قرية", "village", "34.0"),
+        _row("wof:3", "بلدة", "village", "35.0"),
+        _row("wof:4", "بلدة", "town", "36.0"),
+    ]
+    gazetteer = Gazetteer(rows[::-1] if reverse else rows)
+    assert [p.id for p in gazetteer.by_name("قرية")] == ["raqib:x", "wof:2", "wof:1"]
+    assert gazetteer.by_name("بلدة")[0].id == "wof:4"
+    assert _rank(gazetteer.by_name("بلدة")[0]) < _rank(gazetteer.by_name("بلدة")[1])
