@@ -587,6 +587,8 @@ def needs_cue(key: str, abandoned: bool, collisions: set[str]) -> str | None:
         return "collision"
     if " " not in key and core_letters(key) <= SHORT_NAME_LETTERS:
         return "short"
+    if " " not in key:
+        return "one_word"  # real news is full of one-word village names that are also words or given names
     return None
 
 

@@ -22,7 +22,7 @@ from extraction.model import VIOLENT_TYPES, Event
 from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder
 from extraction.roles import resolve_actors
-from extraction.sentence_model import features, load_model
+from extraction.sentence_model import SentenceModel, features, load_model
 from extraction.slots import fill_draft, follow_up_injured
 from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
 
@@ -30,8 +30,11 @@ from extraction.text import Sentence, Words, detect_language, quoted_spans, spli
 class Extractor:
     """Extracts events from one document; dictionaries and gazetteer are loaded once and shared."""
 
-    def __init__(self, lexicon: Lexicon | None = None, places: PlaceFinder | None = None) -> None:
-        """Use the given (or the packaged) lexicon and place finder."""
+    def __init__(
+        self, lexicon: Lexicon | None = None, places: PlaceFinder | None = None, *, use_model: bool = True
+    ) -> None:
+        """Use the given (or the packaged) lexicon and place finder; `use_model=False` runs the rules alone."""
+        self.model = load_model() if use_model else None
         self.lexicon = lexicon or load_lexicon()
         self.places = places or PlaceFinder()
 
@@ -67,7 +70,7 @@ class Extractor:
             sentences = [replace(s, is_title=False) for s in sentences]
         previous: Sentence | None = None  # the last sentence that gave events
         for sentence in sentences:
-            found = sentence_events(doc, sentence, to_norm, state)
+            found = sentence_events(doc, sentence, to_norm, state, self.model)
             if found:
                 events.extend(found)
                 previous = sentence
@@ -85,7 +88,9 @@ class Extractor:
         return bound_dates(merged, published)
 
 
-def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state: DocState) -> list[Event]:
+def sentence_events(
+    doc: Document, sentence: Sentence, to_norm: OffsetMap, state: DocState, model: SentenceModel | None
+) -> list[Event]:
     """Events of one sentence; updates the document state (actor and place history)."""
     lo, hi = to_norm(sentence.start), to_norm(sentence.end)
     actor_hits = resolve_actors(doc, lo, hi, state)
@@ -110,7 +115,7 @@ def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state
         if all(t.trigger.form == "casualty" for t in draft.triggers) and not draft.casualties.killed:
             continue  # a death word alone ("جثث القتلى"), without a count of the dead, is not an event
         for event in finish_draft(doc, draft):
-            if plausible(doc, event, lo, hi):
+            if model is None or plausible(model, doc, event, lo, hi):
                 events.append(event)
         if events and events[-1].date_precision == "day" and events[-1].date_start is not None:
             state.last_event_day = events[-1].date_start
@@ -124,12 +129,14 @@ def sentence_events(doc: Document, sentence: Sentence, to_norm: OffsetMap, state
     return events
 
 
-def plausible(doc: Document, event: Event, lo: int, hi: int) -> bool:
-    """The sentence model's check of a violent or protest event's sentence; True when there is no model."""
+MODEL_VETO_BELOW = 0.95  # the model may drop only events the rules are less sure of (measured on dev and the gate)
+
+
+def plausible(model: SentenceModel, doc: Document, event: Event, lo: int, hi: int) -> bool:
+    """The sentence model's check of a violent or protest event's sentence; other types and tolls always pass."""
     label = "violent" if event.event_type in VIOLENT_TYPES else "protest" if event.event_type == "protest" else None
-    model = load_model()
-    if label is None or model is None:
-        return True
+    if label is None or (event.fatalities or 0) > 0 or event.confidence >= MODEL_VETO_BELOW:
+        return True  # a stated toll or a sure reading of the rules makes an event concrete, whatever the wording
     if doc.sentence_features is None or doc.sentence_features[0] != lo:
         doc.sentence_features = (lo, features(doc.norm[lo:hi], doc.mentions_in(lo, hi)))
     return model.accepts(label, doc.sentence_features[1])

@@ -1,6 +1,6 @@
 """Stage: a small learned check that a sentence reports a concrete violent event or a concrete protest.
 
-A logistic regression over the sentence's words, word pairs and dictionary tags, trained by
+A logistic regression over the sentence's single words and dictionary tags, trained by
 `python -m extraction.realnews.train` on the blind sentence labels of the real-news corpus. Its weights are a TSV file
 in `data/`; scoring is pure Python. Events whose sentence the model finds unlikely are dropped.
 """
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 from extraction.lexicon import Mention
@@ -38,10 +37,9 @@ def _tag(m: Mention) -> str | None:
 
 
 def features(norm: str, mentions: Iterable[Mention]) -> set[str]:
-    """Features of one normalised sentence: bare words, adjacent pairs, dictionary tags, a length bucket."""
+    """Features of one normalised sentence: bare words, dictionary tags, a length bucket (no word sequences)."""
     words = [_CLITIC.sub("", w) for w in _TOKEN.findall(norm.lower())]
     out = {f"w:{w}" for w in words}
-    out.update(f"b:{a}_{b}" for a, b in pairwise(words))
     out.update(t for t in map(_tag, mentions) if t)
     out.add(f"len:{min(len(words) // 10, 5)}")
     return out

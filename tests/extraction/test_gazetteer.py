@@ -370,7 +370,8 @@ def test_names_shared_with_a_known_place_need_a_cue_only_for_the_gated_locality(
     assert build_gazetteer.needs_cue("النصر", False, set()) == "short"
     assert build_gazetteer.needs_cue("تل الشيخ", True, set()) == "abandoned"
     assert build_gazetteer.needs_cue("العباس", False, {"عباس"}) == "collision"
-    assert build_gazetteer.needs_cue("مريمين", False, set()) is None
+    assert build_gazetteer.needs_cue("مريمين", False, set()) == "one_word"
+    assert build_gazetteer.needs_cue("حير جاموس كبير", False, set()) is None
 
 
 @pytest.mark.parametrize(
@@ -403,7 +404,7 @@ def test_each_village_takes_the_area_named_next_to_it(gazetteer: Gazetteer) -> N
 def test_without_an_area_the_village_nearest_the_other_places_wins(
     gazetteer: Gazetteer, other: str, admin2: str
 ) -> None:
-    places = gazetteer.resolve(gazetteer.find(f"قصف مدفعي على مريمين و{other}"))
+    places = gazetteer.resolve(gazetteer.find(f"قصف مدفعي على قرية مريمين و{other}"))
     assert places[0].admin2 == admin2
 
 
