@@ -66,7 +66,11 @@ def stored_events(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> dict
     if not wanted:
         return found
     for row in con.execute(_STORED_SQL, [wanted]).fetchall():
-        event = StoredEvent(*row[:8], tuple(row[8]), *row[9:13])  # type: ignore[arg-type]
+        event = StoredEvent(
+            content_hash=row[0], event_id=row[1], event_type=row[2], span_start=row[3], span_end=row[4],
+            evidence=row[5], date_start=row[6], location_id=row[7], actor_ids=tuple(row[8]), number=row[9],
+            stored_fingerprint=row[10], changed_at=row[11], fingerprint=row[12],
+        )
         found.setdefault(event.content_hash, []).append(event)
     return found
 
@@ -126,6 +130,7 @@ def number_events(
         matches = match_events([e for e in previous.get(digest, []) if e.number is not None], events)
         for event in events:
             old = matches.get(event.event_id)
+            fingerprint: str | None
             if old is not None:
                 number, fingerprint, changed = old.number, old.fingerprint, old.changed_at
             else:  # its own row, if it had one (a batch loaded again, events re-inserted under the same id)
