@@ -54,9 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
     reextract.add_argument("--all", action="store_true", help="re-extract every article, not only older versions")
 
-    export = sub.add_parser("export", help="write every table and view to Parquet or CSV files")
+    export = sub.add_parser("export", help="write every table and view to Parquet or CSV files, or the ACLED-form CSVs")
     export.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
-    export.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("--format", choices=("parquet", "csv", "acled"), default="parquet",
+                        help="acled: v_acled and v_acled_incidents as CSV in ACLED's own form")
     export.add_argument("--out", type=Path, required=True)
 
     search = sub.add_parser("search", help="full-text search over article text (Arabic stemming)")

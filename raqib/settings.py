@@ -11,6 +11,8 @@ from typing import Any
 from raqib import __version__
 
 SOURCE_KINDS = ("rss", "sitemap", "wordpress", "directory", "page")
+# ACLED's source_scale words for one outlet (ACLED Codebook 2024); v_acled and the ACLED export use them.
+SOURCE_SCALES = ("Local partner", "Subnational", "National", "Regional", "International", "New media", "Other")
 DEFAULT_SOURCES = Path("sources.toml")
 
 
@@ -28,6 +30,7 @@ class Source:
     language: str | None = None
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    scale: str | None = None  # ACLED source_scale of the outlet (one of SOURCE_SCALES)
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,12 @@ def parse_sources(items: list[dict[str, Any]], base_dir: Path) -> tuple[Source, 
             raise SettingsError(f"source {name!r} has no url")
         if kind == "directory" and "://" not in url and not Path(url).is_absolute():
             url = str((base_dir / url).resolve())
-        known = {"name", "kind", "url", "language", "enabled"}
+        scale = item.get("scale")
+        if scale is not None and scale not in SOURCE_SCALES:
+            raise SettingsError(f"source {name!r}: scale must be one of {', '.join(SOURCE_SCALES)}, not {scale!r}")
+        known = {"name", "kind", "url", "language", "enabled", "scale"}
         options = {k: v for k, v in item.items() if k not in known}
-        sources.append(Source(name, kind, url, item.get("language"), bool(item.get("enabled", True)), options))
+        sources.append(Source(name, kind, url, item.get("language"), bool(item.get("enabled", True)), options, scale))
         seen.add(name)
     return tuple(sources)
 

@@ -33,6 +33,7 @@ name = "local"
 kind = "directory"
 url = "articles"
 language = "ar"
+scale = "Subnational"
 """)
     settings = load_settings(path, env={})
     assert settings.rate_limit_per_host == 2.5
@@ -40,6 +41,8 @@ language = "ar"
     assert [s.name for s in settings.sources] == ["sy24", "local"]
     assert settings.sources[1].url == str((tmp_path / "articles").resolve())
     assert settings.sources[1].language == "ar"
+    assert (settings.sources[0].scale, settings.sources[1].scale) == (None, "Subnational")
+    assert "scale" not in settings.sources[1].options
 
 
 def test_environment_overrides_file_and_arguments_override_environment(tmp_path: Path) -> None:
@@ -55,6 +58,7 @@ def test_environment_overrides_file_and_arguments_override_environment(tmp_path:
     ("[settings]\nallow_private_addresses = 'maybe'\n", "true or false"),
     ("[settings]\nrate_limit_per_host = 0\n", "above zero"),
     ("this is = not toml [", "not valid TOML"),
+    ("[[sources]]\nname='a'\nkind='rss'\nurl='x'\nscale='Worldwide'\n", "scale must be one of"),
 ])
 def test_bad_sources_files_get_clear_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):

@@ -14,7 +14,14 @@ from warehouse.connection import WarehouseError, connect_reader
 EXPORTED = (
     "v_events", "incidents", "incident_reports", "events", "event_actors", "actors", "locations",
     "articles", "article_urls", "sources", "runs", "fetch_log", "source_state", "schema_migrations",
+    "v_acled", "v_acled_incidents", "event_numbers",
 )
+# `--format acled`: the two ACLED-form views as CSV the way ACLED's export writes them (UTF-8, ACLED's header,
+# event_date as "15 March 2024"), newest events first, as ACLED's export tool lists them.
+ACLED_EXPORTED = ("v_acled", "v_acled_incidents")
+ACLED_DATE_FORMAT = "%d %B %Y"
+_ACLED_ORDER = "event_date DESC, CAST(substr(event_id_cnty, 4) AS BIGINT) DESC"
+FORMATS = ("parquet", "csv", "acled")
 # Statement types a read-only query may contain; DuckDB's read-only mode and the sandbox back this up.
 READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
 
@@ -24,20 +31,27 @@ class ReadOnlyQueryError(WarehouseError):
 
 
 def export_tables(db_path: Path | str, out_dir: Path | str, fmt: str = "parquet") -> list[Path]:
-    """Write each exported table and view to OUT_DIR/<name>.<fmt> (parquet or csv); return the files."""
-    if fmt not in ("parquet", "csv"):
-        raise ValueError(f"export format must be parquet or csv, not {fmt!r}")
+    """Write each exported table and view to OUT_DIR/<name>.<ext> (parquet, csv, or acled: the ACLED-form CSVs)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"export format must be {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
+    options = {
+        "parquet": "FORMAT parquet, COMPRESSION zstd",
+        "csv": "FORMAT csv, HEADER true",
+        "acled": f"FORMAT csv, HEADER true, DELIMITER ',', DATEFORMAT '{ACLED_DATE_FORMAT}'",
+    }[fmt]
+    names = ACLED_EXPORTED if fmt == "acled" else EXPORTED
+    ext = "parquet" if fmt == "parquet" else "csv"
+    order = f" ORDER BY {_ACLED_ORDER}" if fmt == "acled" else ""
     written: list[Path] = []
     con = connect_reader(db_path)
     try:
-        for name in EXPORTED:
-            target = out / f"{name}.{fmt}"
-            temp = out / f".{name}.{fmt}.tmp"
+        for name in names:
+            target = out / f"{name}.{ext}"
+            temp = out / f".{name}.{ext}.tmp"
             # Write then rename, so a crash never leaves a half file under the final name.
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_path(temp)}' ({options})")
+            con.execute(f"COPY (SELECT * FROM {name}{order}) TO '{_sql_path(temp)}' ({options})")
             os.replace(temp, target)
             written.append(target)
     finally:

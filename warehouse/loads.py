@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse.acled import number_events, stored_events
 from warehouse.rows import (
     ACTOR_SCHEMA,
     ARTICLE_SCHEMA,
@@ -99,15 +100,18 @@ def finish_run(
 
 
 def save_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Any], run_id: str | None) -> None:
-    """Upsert the configured sources (objects with name, kind, url, language, enabled)."""
+    """Upsert the configured sources (objects with name, kind, url, language, enabled and optionally scale)."""
     now = datetime.now(UTC)
     with transaction(con):
         for source in sources:
             con.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "INSERT INTO sources (name, kind, url, language, enabled, first_seen, last_seen, run_id, scale) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
                 "kind = excluded.kind, url = excluded.url, language = excluded.language, "
-                "enabled = excluded.enabled, last_seen = excluded.last_seen, run_id = excluded.run_id",
-                [source.name, source.kind, source.url, source.language, source.enabled, now, now, run_id],
+                "enabled = excluded.enabled, last_seen = excluded.last_seen, run_id = excluded.run_id, "
+                "scale = excluded.scale",
+                [source.name, source.kind, source.url, source.language, source.enabled, now, now, run_id,
+                 getattr(source, "scale", None)],
             )
 
 
@@ -208,6 +212,7 @@ def load_batch(
         counts["new_urls"] = insert_rows(con, "article_urls", list(url_rows.values()), ARTICLE_URL_SCHEMA,
                                          keys=("url",))
         counts["events"] = _write_events(con, event_rows)
+        number_events(con, [r["content_hash"] for r in new_articles], {}, datetime.now(UTC))
         logged = _existing(con, "fetch_log", "fetch_id", (f["fetch_id"] for f in fetch_rows))
         new_fetches = [r for r in fetch_rows if r["fetch_id"] not in logged]
         insert_rows(con, "fetch_log", new_fetches, FETCH_SCHEMA, keys=("fetch_id",))
@@ -229,17 +234,21 @@ def replace_events(
 ) -> int:
     """Replace the events of the given stored articles in one transaction; return the events written.
 
-    Articles not in the warehouse are skipped. Call refresh_incidents afterwards.
+    Articles not in the warehouse are skipped. A new event keeps the ACLED number of the old event it matches
+    (warehouse/acled.py). Call refresh_incidents afterwards.
     """
     written = 0
     with transaction(con):
         stored = _existing(con, "articles", "content_hash", events.keys())
+        # read before deleting: the new events take the ACLED numbers of the old ones they match
+        previous = stored_events(con, stored)
         for digest in sorted(stored):
             old = con.execute("SELECT event_id FROM events WHERE content_hash = ?", [digest]).fetchall()
             old_ids = [str(r[0]) for r in old]
             if old_ids:
                 con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [old_ids])
                 con.execute("DELETE FROM incident_reports WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [old_ids])
+                con.execute("DELETE FROM event_numbers WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [old_ids])
                 con.execute("DELETE FROM events WHERE content_hash = ?", [digest])
             rows = EventRows()
             add_event_rows(rows, digest, events[digest], run_id, extractor_version)
@@ -248,6 +257,7 @@ def replace_events(
                 "UPDATE articles SET extractor_version = ?, events_run_id = ? WHERE content_hash = ?",
                 [extractor_version, run_id, digest],
             )
+        number_events(con, stored, previous, datetime.now(UTC))
     return written
 
 

@@ -1,4 +1,4 @@
-"""The ten example queries of docs/SCHEMA.md run, read-only, against a loaded warehouse and return rows."""
+"""The twelve example queries of docs/SCHEMA.md run, read-only, against a loaded warehouse and return rows."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ def example_queries() -> list[str]:
     return re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
 
 
-def test_there_are_ten_examples() -> None:
-    assert len(example_queries()) == 10
+def test_there_are_twelve_examples() -> None:
+    assert len(example_queries()) == 12
 
 
-@pytest.mark.parametrize("number", range(1, 11))
+@pytest.mark.parametrize("number", range(1, 13))
 def test_example_query_runs_and_returns_rows(loaded_db: Path, number: int) -> None:
     sql = example_queries()[number - 1]
     columns, rows = warehouse.run_readonly_query(loaded_db, sql)
