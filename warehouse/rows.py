@@ -303,9 +303,10 @@ def add_event_rows(
                 "name": name, "name_ar": name_ar, "actor_type": actor_type, "run_id": run_id,
                 "extractor_version": extractor_version,
             })
-            if a_id not in out.actors:
+            if a_id not in out.actors:  # the dimension keeps the dictionary's Arabic name, events the text's
                 out.actors[a_id] = {
-                    "actor_id": a_id, "name": name, "name_ar": name_ar, "acled_actor_type": actor_type,
+                    "actor_id": a_id, "name": name, "name_ar": as_text(actor.get("name_ar_canonical")) or name_ar,
+                    "acled_actor_type": actor_type,
                     "run_id": run_id, "extractor_version": extractor_version,
                 }
 

@@ -13,9 +13,9 @@ import pytest
 import warehouse_samples as samples
 
 import warehouse
+from extraction.textnorm import content_hash
 from raqib.cli import main
 from raqib.settings import SOURCE_SCALES, Source
-from raqib.textnorm import content_hash
 
 # ACLED's export columns, in order (ACLED Codebook 2024).
 ACLED_COLUMNS = [
