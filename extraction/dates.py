@@ -472,7 +472,8 @@ _NEXT_DAY = re.compile(
     r"|(?<!\w)a\s+day\s+later(?!\w)"
 )
 _DAY_AFTER = re.compile(r"(?<!\w)(?:بعد\s+يوم\s+(?:واحد\s+)?من|a\s+day\s+after)(?!\w)")
-_CHAIN_ANCHORS = ("التالي", "next", "following", "later", "بعد", "after")
+_NEXT_DAY_ANCHORS = ("التالي", "next", "following", "later")
+_DAY_AFTER_ANCHORS = ("بعد يوم", "day after")  # norm has single spaces
 
 
 def find_chained_dates(norm: str) -> list[DatePhrase]:
@@ -481,11 +482,10 @@ def find_chained_dates(norm: str) -> list[DatePhrase]:
     "a day after" gets follows=+1 here; the extractor turns it into -1 when the event it dates is named right
     after the phrase ("بعد يوم من استهداف ..." = the strike came one day before the event told before).
     """
-    if not any(word in norm for word in _CHAIN_ANCHORS):
-        return []
     out = [
         DatePhrase(m.start(), m.end(), STAND_IN_REFERENCE, STAND_IN_REFERENCE, "day", True, 1)
-        for regex in (_NEXT_DAY, _DAY_AFTER)
+        for regex, anchors in ((_NEXT_DAY, _NEXT_DAY_ANCHORS), (_DAY_AFTER, _DAY_AFTER_ANCHORS))
+        if any(word in norm for word in anchors)  # "بعد" alone is everywhere: look for the whole phrase first
         for m in regex.finditer(norm)
     ]
     return sorted(out, key=lambda d: d.nstart)

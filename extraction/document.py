@@ -208,29 +208,46 @@ def _overlap_group(category: str, kind: str) -> str:
     return category
 
 
+def _longest_first(cluster: list[Mention]) -> list[Mention]:
+    """Inside a run of overlapping mentions of one category: longest first, then the ones that fit around it."""
+    cluster = sorted(cluster, key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))
+    base = min(m.nstart for m in cluster)
+    occupied = bytearray(max(m.nend for m in cluster) - base + 1)
+    spans: dict[tuple[int, int], set[str]] = {}
+    out: list[Mention] = []
+    for m in cluster:
+        same = spans.get((m.nstart, m.nend))
+        if same is not None:  # one word, two meanings of the same category (not for actors)
+            if m.entry.category != "actor" and m.entry.kind not in same:
+                same.add(m.entry.kind)
+                out.append(m)
+            continue
+        if occupied.find(1, m.nstart - base, m.nend - base) != -1:
+            continue
+        occupied[m.nstart - base : m.nend - base] = b"\x01" * (m.nend - m.nstart)
+        spans[(m.nstart, m.nend)] = {m.entry.kind}
+        out.append(m)
+    return out
+
+
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Longest match wins inside each category; triggers and places inside an actor name are dropped."""
     out: list[Mention] = []
     by_cat: dict[str, list[Mention]] = {}
     for m in mentions:
         by_cat.setdefault(_overlap_group(m.entry.category, m.entry.kind), []).append(m)
-    size = max((m.nend for m in mentions), default=0) + 1
     for group in by_cat.values():
-        group.sort(key=lambda m: (-(m.nend - m.nstart), m.entry.kind == "anaphor", m.nstart))
-        occupied = bytearray(size)
-        spans: dict[tuple[int, int], set[str]] = {}
-        for m in group:
-            same = spans.get((m.nstart, m.nend))
-            if same is not None:  # one word, two meanings of the same category (not for actors)
-                if m.entry.category != "actor" and m.entry.kind not in same:
-                    same.add(m.entry.kind)
-                    out.append(m)
-                continue
-            if occupied.find(1, m.nstart, m.nend) != -1:
-                continue
-            occupied[m.nstart : m.nend] = b"\x01" * (m.nend - m.nstart)
-            spans[(m.nstart, m.nend)] = {m.entry.kind}
-            out.append(m)
+        group.sort(key=lambda m: m.nstart)
+        cluster: list[Mention] = []
+        reach = -1
+        for m in group:  # mentions that overlap nothing of their group (most of them) need no contest
+            if cluster and m.nstart >= reach:
+                out.extend(_longest_first(cluster) if len(cluster) > 1 else cluster)
+                cluster = []
+            cluster.append(m)
+            reach = max(reach, m.nend) if len(cluster) > 1 else m.nend
+        if cluster:
+            out.extend(_longest_first(cluster) if len(cluster) > 1 else cluster)
     actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
     kept = []
     for m in out:
