@@ -14,7 +14,9 @@ from extraction.places import PlaceHit
 from extraction.roles import add_detained_civilians, assign_roles, name_surfaces, one_sided_actors
 from extraction.text import Sentence
 
-_NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))  # "اليوم التالي", "the next day": always +1
+_NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
+_AIR_ACTORS = word_set("air_actor")
+_DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
 
 def fill_draft(
@@ -74,6 +76,8 @@ def fill_draft(
         )
     nouns = [t for t in draft.triggers if t.trigger.form not in ("past", "present")]
     definite = bool(nouns) and all(t.mention.definite for t in nouns)  # "انفجرت العبوة": the known bomb
+    pointer = doc.word_before(first.pos, 1)
+    definite = definite or (bool(pointer) and pointer[0] in _DEMONSTRATIVES)  # "هذه التظاهرات": told before
     own_date = draft.date is not None and draft.lo <= draft.date.nstart < draft.hi
     draft.anaphoric = definite and draft.place_source != "span" and not own_date
     c_start = doc.clause(first.pos, bounds, lo, hi)[0]
@@ -100,6 +104,10 @@ def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, st
     generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
     if draft.event_type == "attack" and generic and "air" in kinds:
         draft.event_type = "airstrike"  # "Turkish drones struck ...": the aircraft says how
+    elif draft.event_type == "attack" and generic and any(
+        m.entry.kind in _AIR_ACTORS for m in doc.mentions_in(c_start, c_end, category="actor")
+    ):
+        draft.event_type = "airstrike"  # "استهدف الجيش الإسرائيلي منشأة": Israel and the coalition strike from the air
 
 
 def choose_date(doc: Document, draft: Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> DatePhrase | None:
