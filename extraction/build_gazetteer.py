@@ -809,7 +809,9 @@ def build(shared: Path, data_dir: Path, out: Path) -> int:
     problems = validate(entries)
     if problems:
         raise ValueError("gazetteer problems:\n" + "\n".join(sorted(problems)))
-    write_tsv(entries, out)
+    partial = out.with_suffix(".partial")
+    write_tsv(entries, partial)
+    partial.replace(out)  # a build that fails half way never leaves a truncated gazetteer behind
     return len(entries)
 
 
