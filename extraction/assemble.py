@@ -24,9 +24,9 @@ def finish_draft(doc: Document, draft: Draft) -> list[Event]:
             event,
             actors=list(event.actors),
             location=listed.hit.location(),
-            fatalities=listed.killed if split_tolls else None,
+            fatalities=listed.killed if split_tolls else (0 if event.fatalities == 0 else None),
             fatalities_vague=False if split_tolls else event.fatalities_vague,
-            injured=None if len(draft.listed) > 1 and not split_tolls else event.injured,
+            injured=event.injured if split_tolls or event.injured == 0 else None,  # "no one was hurt" holds for each
             own_place=True,
         )
         for listed in draft.listed

@@ -19,6 +19,8 @@ _PLURAL_VERBS = word_set("casualty_plural_verb")
 _FILLERS = word_set("casualty_filler")
 _DEATH_PRONOUNS = word_set("casualty_pronoun")  # "مقتله": his death, one victim
 _INDEFINITE = word_set("english_indefinite")
+_INJURY_PRONOUNS = word_set("casualty_injury_pronoun")  # "إصابته": his wounding, one person hurt
+_GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
 _SINGULAR_VERBS = word_set("casualty_singular_verb")  # "عنصر من X قد قتل": one victim named before the verb
@@ -123,10 +125,13 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
         if tok.text in _STOP_WORDS and total is not None:
             break
         civilians = civilians or tok.civilian
-        if tok.number is not None and tok.number < 1000:
+        if tok.number is not None and tok.number < 1000 and tokens[j - 1].text not in _GROUP_NOUNS:
             if total is None or _and_between(tokens, last_hit, j):
                 total = (total or 0) + tok.number
                 last_hit = j
+        elif total is not None and tok.text.startswith("و") and tok.text[1:] in _ONE_MORE and j - last_hit <= 3:
+            total += 1  # "قتل عنصران ... وآخر مدني": one more victim
+            last_hit = j
         elif tok.single and total is not None and j == last_hit + 1:
             last_hit = j  # the noun of the counted group: "a shepherd"
         elif tok.single and total is not None and _and_between(tokens, last_hit, j) and j - last_hit <= 3:
@@ -241,6 +246,8 @@ def count_casualties(
                 vague = True
         if count is None and not vague and tok.cue == "killed" and tok.text in _DEATH_PRONOUNS:
             count = 1
+        if count is None and not vague and tok.cue == "injured" and tok.text.lstrip("وفبل") in _INJURY_PRONOUNS:
+            count = 1  # "ما أدى لإصابته": one person hurt
         if count is None and not vague and tok.cue == "killed" and i + 1 < len(tokens):
             count = _one_person(tokens[i + 1])  # "مقتل مهرب": one person named by a singular noun
             after = tokens[i + 1].text
