@@ -18,6 +18,9 @@ def finish_draft(doc: Document, draft: Draft) -> list[Event]:
     event = build_event(doc, draft, draft.actors)
     if not draft.listed:
         return [event]
+    if len(draft.listed) == 1:
+        event.location = draft.listed[0].hit.location()
+        return [event]
     split_tolls = any(p.killed is not None for p in draft.listed)
     return [
         replace(

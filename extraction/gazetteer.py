@@ -36,6 +36,11 @@ _KIND_RANK = {kind: rank for rank, kind in enumerate(_POINT_KINDS + _AREA_KINDS)
 
 # Words that, right before a name, say that a place follows (normalised, ta marbuta folded to ha).
 CUE_WORDS = frozenset(normalize_ar(word) for word in word_set("gazetteer_cue"))
+_LIST_HEADS = frozenset(normalize_ar(word) for word in word_set("place_list_head"))
+_LIST_CLITICS = re.compile(r"^(?:[وف]?[بل]?(?:ال)?)(?=\w{3})")
+_LIST_WINDOW, _LIST_ITEMS, _ITEM_WORDS = 200, 10, 3  # how far back, how many items, words per item
+_QUOTES_SPACE = ' "“”«»()'
+_OPENING_MARKS = '"“«('
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
 _ELIDED_PROCLITICS = re.compile(r"^([وف]?)ل$")  # "للباب" = ل + الباب with the article's alef dropped
 # English articles: "surface" ones are also shown as part of a matched name ("al-Mayadin"), "key" ones only stripped.
@@ -493,7 +498,35 @@ def _word_start(folded: str, start: int) -> int:
 
 
 def _cue_before(folded: str, word_start: int) -> bool:
-    """True when the word before `word_start` is a place cue such as قرية or حي (with or without a proclitic)."""
+    """True when the word before `word_start` is a place cue such as قرية or حي (with or without a proclitic),
+    or when the name is an item of a list that such a cue opens ("بلدات البارة، وإحسم، وبلشون")."""
+    return _cue_word_before(folded, word_start) or _listed_under_cue(folded, word_start)
+
+
+def _listed_under_cue(folded: str, word_start: int) -> bool:
+    """True when the name at `word_start` continues a comma list whose head is a settlement cue ("قرى A، B، C")."""
+    rest = folded[max(0, word_start - _LIST_WINDOW) : word_start].rstrip(_QUOTES_SPACE)
+    if rest.endswith(("،", ",")):
+        rest = rest[:-1]
+    elif not folded.startswith("و", word_start):
+        return False  # a plain space before the name: a list goes on with a comma or "و"
+    for _ in range(_LIST_ITEMS):
+        head, comma, item = rest.rpartition("،") if "،" in rest else rest.rpartition(",")
+        words = [w.strip(_QUOTES_SPACE) for w in item.split()]
+        for index, word in enumerate(words):
+            bare = _LIST_CLITICS.sub("", word)
+            if (bare in _LIST_HEADS or word in _LIST_HEADS) and len(words) - index - 1 <= _ITEM_WORDS:
+                return True
+        if not comma or len(words) > _ITEM_WORDS:
+            return False
+        rest = head.rstrip(_QUOTES_SPACE)
+    return False
+
+
+def _cue_word_before(folded: str, word_start: int) -> bool:
+    """True when the word right before `word_start` (past an opening quote) is a place cue."""
+    while word_start > 0 and folded[word_start - 1] in _OPENING_MARKS:
+        word_start -= 1
     end = word_start - 1
     if end <= 0 or folded[end] != " ":
         return False

@@ -23,15 +23,23 @@ class ListedPlace:
     killed: int | None
 
 
-def listed_places(doc: Document, draft: Draft, places: list[PlaceHit]) -> list[ListedPlace]:
-    """The list the event's place belongs to, when it has two or more places; else nothing."""
+def listed_places(
+    doc: Document, draft: Draft, places: list[PlaceHit], boundaries: list[int]
+) -> list[ListedPlace]:
+    """The list the event's place belongs to, when it has two or more places; else nothing (one item: the place).
+
+    A list told before the trigger must not be cut from it by a clause boundary, unless it gives a toll for each
+    place ("ستة في X واثنان في Y، جراء قصف"): "انتشرت دوريات في حيي A وB، واعتقلت عشرين" is one arrest.
+    """
     if draft.location is None:
         return []
+    borrowed = draft.place_source != "span"  # from the sentence around: the list is context, not the event's
+    lo, hi = (draft.sentence_lo, draft.sentence_hi) if borrowed else (draft.lo, draft.hi)
     candidates = sorted(
         (
             p
             for p in places
-            if draft.lo <= p.nstart < draft.hi
+            if lo <= p.nstart < hi
             and p.penalty == 0
             and not (p.example or p.origin or p.from_origin or p.destination)
             and p.rank <= _MAX_RANK
@@ -49,8 +57,13 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit]) -> list[L
     distinct = {h.location().key() for h in run}
     if len(distinct) < 2 or len(distinct) != len(run):
         return []
+    if borrowed:
+        return [ListedPlace(run[0], None)]
     tolls = [_own_count(doc, run[i - 1].nend if i else draft.lo, hit.nstart) for i, hit in enumerate(run)]
     if any(t is None for t in tolls):
+        trigger = draft.triggers[0].pos
+        if trigger > run[-1].nend and any(run[-1].nend <= b < trigger for b in boundaries):
+            return [ListedPlace(run[0], None)]  # the list is context: its first place stands for it
         tolls = [None] * len(run)  # a total for several places is no place's toll
     return [ListedPlace(hit, toll) for hit, toll in zip(run, tolls, strict=True)]
 

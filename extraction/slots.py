@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from extraction.casualties import count_casualties
 from extraction.dates import DatePhrase
-from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap
+from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap, Trig
 from extraction.lexicon import word_set
 from extraction.listing import listed_places
 from extraction.model import VIOLENT_TYPES
@@ -59,7 +59,7 @@ def fill_draft(
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
-    draft.listed = listed_places(doc, draft, places)
+    draft.listed = listed_places(doc, draft, places, [b for b, _ in bounds])
     draft.date = choose_date(doc, draft, bounds, lo, hi)
     if draft.date is not None and draft.date.follows is not None and state.last_event_day is not None:
         days = draft.date.follows
@@ -74,7 +74,7 @@ def fill_draft(
         draft.casualties = count_casualties(
             doc.norm, doc.words, draft.lo, draft.hi, doc.mentions_in(draft.lo, draft.hi), blocked
         )
-    nouns = [t for t in draft.triggers if t.trigger.form not in ("past", "present")]
+    nouns = [t for t in draft.triggers if t.trigger.form not in ("past", "present") and not _instrument(doc, t)]
     definite = bool(nouns) and all(t.mention.definite for t in nouns)  # "انفجرت العبوة": the known bomb
     pointer = doc.word_before(first.pos, 1)
     definite = definite or (bool(pointer) and pointer[0] in _DEMONSTRATIVES)  # "هذه التظاهرات": told before
@@ -91,6 +91,12 @@ def fill_draft(
         max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2 for p in places
     )
     draft.quoted = any(a <= first.pos < b for a, b in doc.quotes)
+
+
+def _instrument(doc: Document, trig: Trig) -> bool:
+    """True for a trigger noun that says with what ("بالمدفعية", "بالصواريخ"): definite, yet no re-mention."""
+    start = doc.words.starts[doc.words.index_at(trig.pos)]
+    return doc.norm[start : trig.pos].endswith(("بال", "وبال"))
 
 
 def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, str]], lo: int, hi: int) -> None:
