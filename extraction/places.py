@@ -35,6 +35,7 @@ KIND_RANK = {
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
 _CUE_KIND = word_map("place_cue_kind")
+_TAKEN_FROM_WORDS = frozenset(("من", *_CUE_KIND))  # "اختطافه من قرية X": where people were taken from
 _CUE_CLITICS = re.compile(r"^(?:[وفبل]|بال|وال|فال)")
 _CUE_PLACE_WORDS = tuple(word_map("place_name_cue"))
 _CUE_PLACE = re.compile(
@@ -203,6 +204,9 @@ class PlaceFinder:
         reinforcement = draft.event_type == "reinforcement"
         if draft.event_type in ("arrest", "abduction"):
             places = [p for p in places if not p.destination]
+            taken = [p for p in places if p.from_origin and _right_after(doc, draft, p)]
+            if taken:  # "اختطافه من قرية X": where he was taken, not where his body was found
+                return taken[0].location(), "span"
         in_span = [
             p for p in places if draft.lo <= p.nstart < draft.hi and not (reinforcement and p.origin) and not p.example
         ]
@@ -265,6 +269,16 @@ class PlaceFinder:
             if hit.kind in kinds:
                 return hit.location()
         return None
+
+
+def _right_after(doc: Any, draft: Any, place: PlaceHit) -> bool:
+    """True when only "من" and a place word stand between a trigger and the place ("اختطافه من قرية X");
+    "اختطفت مدنياً من بلدة X" names where the victim is from, not where he was taken."""
+    return any(
+        t.mention.nend <= place.nstart
+        and all(w in _TAKEN_FROM_WORDS for _, _, w in doc.words.between(t.mention.nend, place.nstart))
+        for t in draft.triggers
+    )
 
 
 def _src(text: str, norm: str, npos: int, to_norm: Callable[[int], int]) -> int:
