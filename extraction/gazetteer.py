@@ -47,6 +47,8 @@ _ELIDED_PROCLITICS = re.compile(r"^([وف]?)ل$")  # "للباب" = ل + الب�
 _ARTICLE_USE = word_map("english_article")
 _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
 _ENGLISH_ARTICLES = frozenset(word for word, use in _ARTICLE_USE.items() if use == "surface")
+_NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)")
+_ENGLISH_PLACE_WORDS = word_set("english_place_word")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
@@ -332,6 +334,8 @@ class Gazetteer:
                 continue
             if start > 2 and folded[start - 3 : start].isalnum():
                 continue  # more than a two-letter proclitic before the name: inside another word
+            if not _is_arabic(key) and _longer_english_name(text, offsets[end - 1] + 1):
+                continue  # "Beit" of "Beit Jinn": part of a longer name the gazetteer lacks
             span_start = self._accept_start(text, folded, offsets, start, key, elided, allow_common_words)
             if span_start is not None:
                 found.append((span_start, end, key))
@@ -538,6 +542,12 @@ def _cue_word_before(folded: str, word_start: int) -> bool:
         return True
     stripped = re.sub(r"^[وف]?[بلك]?", "", word)
     return stripped in CUE_WORDS
+
+
+def _longer_english_name(text: str, after: int) -> bool:
+    """True when a capitalised word that is not a place word ("Province", "Countryside") follows a name."""
+    match = _NEXT_CAPITALISED.match(text, after)
+    return match is not None and match.group(1).lower() not in _ENGLISH_PLACE_WORDS
 
 
 def _extend_over_article(folded: str, start: int) -> int:
