@@ -334,11 +334,15 @@ class Gazetteer:
                 continue
             if start > 2 and folded[start - 3 : start].isalnum():
                 continue  # more than a two-letter proclitic before the name: inside another word
-            if not _is_arabic(key) and _longer_english_name(text, offsets[end - 1] + 1):
-                continue  # "Beit" of "Beit Jinn": part of a longer name the gazetteer lacks
             span_start = self._accept_start(text, folded, offsets, start, key, elided, allow_common_words)
             if span_start is not None:
                 found.append((span_start, end, key))
+        starts = {a for a, _, _ in found}
+        found = [  # "Beit" of "Beit Jinn": part of a longer name the gazetteer lacks, unless a name follows
+            (a, b, key)
+            for a, b, key in found
+            if _is_arabic(key) or b + 1 in starts or not _longer_english_name(text, offsets[b - 1] + 1)
+        ]
         if self._free and not allow_common_words:  # names that only some places of that name may carry alone
             found = [
                 (a, b, key + _UNCUED)

@@ -35,6 +35,8 @@ KIND_RANK = {
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
 _CUE_KIND = word_map("place_cue_kind")
+_PERSON_TITLES = word_set("person_title")
+_KUNYA = frozenset(("ابو", "ام"))  # "أبو عروة كنصفرة": a nom de guerre's second part is a nisba
 _TAKEN_FROM_WORDS = frozenset(("من", *_CUE_KIND))  # "اختطافه من قرية X": where people were taken from
 _CUE_CLITICS = re.compile(r"^(?:[وفبل]|بال|وال|فال)")
 _CUE_PLACE_WORDS = tuple(word_map("place_name_cue"))
@@ -141,6 +143,8 @@ class PlaceFinder:
             for index, match in enumerate(matches):
                 a, b = to_norm(match.start), to_norm(match.end)
                 before = [w for _, _, w in words.prev_words(a, 2)]
+                if _PERSON_TITLES.intersection(before) or (len(before) > 1 and before[1] in _KUNYA):
+                    continue  # "الناشط أبو عمر البوكمالي", "أبو عروة كنصفرة": a person's name, not a place
                 inside_actor = any(s <= match.start and match.end <= e for s, e in actor_src)
                 if inside_actor and not (before and before[0] in _PLACE_PREPS):
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
