@@ -6,9 +6,12 @@ so piped output keeps its plain lines.
 
 from __future__ import annotations
 
+import io
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import IO, cast
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
@@ -85,6 +88,55 @@ class LiveProgress:
             self.progress.update(row, total=total, advance=done)
 
 
+class _Above(io.TextIOBase):
+    """A stream whose whole lines are printed through the live console, above its rows."""
+
+    def __init__(self, console: Console) -> None:
+        """Print through `console`."""
+        self._console = console
+        self._partial = ""
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        """Keep a partial line; print complete ones (ANSI colours kept)."""
+        with self._lock:
+            *lines, self._partial = (self._partial + text).split("\n")
+            if lines:
+                self._console.print(Text("\n").join(Text.from_ansi(line) for line in lines), soft_wrap=True)
+        return len(text)
+
+    def isatty(self) -> bool:
+        """Like the terminal it stands for, so log colours stay."""
+        return True
+
+
+def _log_consoles() -> list[Console]:
+    """The rich consoles of every logging handler (Prefect's console log is one)."""
+    loggers = [logging.getLogger(), *(v for v in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(v, logging.Logger))]
+    consoles: list[Console] = []
+    for logger in loggers:
+        for handler in logger.handlers:
+            console = getattr(handler, "console", None)
+            if isinstance(console, Console) and console not in consoles:
+                consoles.append(console)
+    return consoles
+
+
+@contextmanager
+def _logs_above(console: Console) -> Iterator[None]:
+    """Send log lines written to the same stream through the live display, so a redraw never erases them."""
+    target = console.file
+    moved = [other for other in _log_consoles() if other is not console and other.file is target]
+    for other in moved:
+        other.file = cast(IO[str], _Above(console))
+    try:
+        yield
+    finally:
+        for other in moved:
+            other.file = target
+
+
 @contextmanager
 def shown(stages: Sequence[tuple[str, str]], console: Console | None = None) -> Iterator[None]:
     """Show live progress of the stages while the body runs, only if the console (default stderr) is a terminal."""
@@ -93,5 +145,5 @@ def shown(stages: Sequence[tuple[str, str]], console: Console | None = None) -> 
         yield
         return
     display = LiveProgress(stages, console)
-    with display.progress, listening(display):
+    with display.progress, listening(display), _logs_above(console):
         yield
