@@ -56,7 +56,7 @@ def needs_chromium(can_install: bool | None = None) -> str:
         return found
     if can_install is None:
         can_install = os.geteuid() == 0 and shutil.which("apt-get") is not None
-    detail = "not root, or no apt-get"
+    detail = "installing needs root and apt-get"
     if can_install:
         done = subprocess.run(["bash", str(REPO / ".ci" / "install-browser")], capture_output=True, text=True,
                               timeout=900)
