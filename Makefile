@@ -19,7 +19,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/raqib demo
 
 test: $(VENV)/.test-installed
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -rs -p no:cacheprovider
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -23,7 +23,7 @@ import report
 import warehouse
 from connectors import Discovery, FetchRecord, RawDocument, SourceState
 from extraction import EXTRACTOR_VERSION
-from raqib import archive, pipeline
+from raqib import archive, pipeline, progress
 from raqib.executors import extraction_executor
 from raqib.settings import Settings, Source, load_settings
 
@@ -89,6 +89,7 @@ def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, ex
     reason = f"source_error: {type(exc).__name__}"
     job.broken = True
     job.failures[reason] += 1
+    progress.emit("failures", done=1)
     warehouse.load_batch(con, run_id, job.source.name, [], {}, [{
         "source": job.source.name, "url": job.source.url, "status": None, "ok": False, "reason": reason,
         "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}], EXTRACTOR_VERSION)
@@ -106,9 +107,14 @@ def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings
     planned.update(urls)
     job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
     records = [pipeline.record_dict(r) for r in job.discovery.records]
-    job.failures.update(pipeline.failure_counts(records))
+    failures = pipeline.failure_counts(records)
+    job.failures.update(failures)
     job.totals.update(warehouse.load_batch(con, run_id, job.source.name, [], {}, records, EXTRACTOR_VERSION))
-    return chunks(urls, settings.batch_size)
+    batches = chunks(urls, settings.batch_size)
+    progress.emit("fetched", planned=len(urls))
+    progress.emit("loaded", planned=len(batches))
+    progress.emit("failures", done=sum(failures.values()))
+    return batches
 
 
 def interleave(plans: list[tuple[SourceRun, list[list[str]]]]) -> list[tuple[SourceRun, list[str]]]:
@@ -128,6 +134,7 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
     all its batches are in, so a crash makes the next run discover it again.
     """
     jobs = [SourceRun(s) for s in settings.sources if s.enabled]
+    progress.emit("sources", planned=len(jobs))
     # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched again
     known = set().union(*(warehouse.known_urls(con, s.name) for s in settings.sources))
     found = {}
@@ -146,9 +153,10 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
             plans.append((job, plan_batches(con, run_id, settings, job, known, planned)))
         except Exception as exc:  # one broken source never stops the others
             source_broke(con, run_id, job, exc)
-    window: deque[tuple[SourceRun, Any]] = deque()
+        progress.emit("sources", done=1)
+    window: deque[tuple[SourceRun, Any, int]] = deque()
     for job, urls in interleave(plans):
-        window.append((job, fetch_task.submit(settings, job.source, urls)))
+        window.append((job, fetch_task.submit(settings, job.source, urls), len(urls)))
         if len(window) > settings.sources_in_parallel:
             process_batch(con, run_id, settings, pool, *window.popleft())
     while window:
@@ -164,9 +172,10 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
 
 
 def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, pool: Executor | None,
-                  job: SourceRun, pending: Any) -> None:
-    """Wait for one fetched batch, extract it and load it."""
+                  job: SourceRun, pending: Any, size: int) -> None:
+    """Wait for one fetched batch of `size` URLs, extract it and load it."""
     if job.broken:
+        progress.emit("fetched", done=size)
         return
     clock = time.perf_counter()
     try:
@@ -174,6 +183,8 @@ def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     except Exception as exc:
         source_broke(con, run_id, job, exc)
         return
+    finally:
+        progress.emit("fetched", done=size)
     # stamped on arrival, so a later extraction failure of the same URL is its latest word
     fetch_rows = [pipeline.record_dict(r) for r in fetch_records]
     job.seconds["fetch_wait"] += time.perf_counter() - clock
@@ -183,10 +194,14 @@ def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Setting
     job.seconds["extract"] += time.perf_counter() - clock
     clock = time.perf_counter()
     rows = fetch_rows + extracted.rejections
-    job.failures.update(pipeline.failure_counts(rows))
+    failures = pipeline.failure_counts(rows)
+    job.failures.update(failures)
     job.totals["fetched"] += len(docs)
+    progress.emit("extracted", done=len(extracted.articles))
+    progress.emit("failures", done=sum(failures.values()))
     job.totals.update(load_task(con, run_id, job.source.name, as_is(extracted), as_is(rows), settings, as_is(stored)))
     job.seconds["load"] += time.perf_counter() - clock
+    progress.emit("loaded", done=1)
 
 
 def summary_markdown(rows: list[dict[str, Any]]) -> str:

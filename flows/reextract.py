@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 import warehouse
 from extraction import EXTRACTOR_VERSION, extract_events
+from raqib import progress
 
 
 @task(name="reextract-batch", cache_policy=NO_CACHE)
@@ -34,8 +35,12 @@ def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_siz
         rows_iter = warehouse.articles_for_reextract(con, None if everything else EXTRACTOR_VERSION)
         while batch := list(islice(rows_iter, batch_size)):
             found = reextract_batch(batch)
-            events += warehouse.replace_events(con, run_id, found, EXTRACTOR_VERSION)
+            progress.emit("extracted", done=len(batch))
+            replaced = warehouse.replace_events(con, run_id, found, EXTRACTOR_VERSION)
+            events += replaced
             articles += len(batch)
+            progress.emit("events", done=replaced)
+            progress.emit("loaded", done=1)
         warehouse.refresh_incidents(con)
         status = "completed"
     finally:

@@ -12,7 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from raqib.settings import DEFAULT_SOURCES, SettingsError
+from raqib.checks import (
+    BadInput,
+    check_existing_warehouse,
+    check_folder,
+    check_output_file,
+    check_readable_file,
+    check_warehouse_to_write,
+)
+from raqib.settings import DEFAULT_SOURCES, Settings, SettingsError, load_settings
 
 
 def _date(text: str) -> date:
@@ -21,6 +29,17 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _positive(text: str) -> int:
+    """Parse a whole number above zero for argparse."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,11 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="full-text search over article text (Arabic stemming)")
     search.add_argument("query")
     search.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive, default=20)
 
     status = sub.add_parser("status", help="show the last runs and the failures by source and reason")
     status.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
-    status.add_argument("--runs", type=int, default=10)
+    status.add_argument("--runs", type=_positive, default=10)
 
     serve = sub.add_parser("serve", help="run the flows on their schedules in one long process")
     serve.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
@@ -125,6 +144,8 @@ def read_document(path: Path) -> tuple[str, date | None]:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print events for each file, one JSON line per document."""
+    for path in args.paths:  # every file is checked before the first is extracted
+        check_readable_file(path)
     from extraction import document_json
 
     status = 0
@@ -147,15 +168,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def check_ingest_inputs(sources: Path, db: Path, archive: Path | None) -> Settings:
+    """Before Prefect starts: the sources file and RAQIB_* settings load, the warehouse and archive are usable."""
+    settings = load_settings(sources, db_path=db, archive_dir=archive)
+    check_warehouse_to_write(settings.db_path)
+    check_folder(settings.archive_dir, "archive folder")
+    return settings
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the ingestion flow once and print its summary."""
+    check_ingest_inputs(args.sources, args.db, args.archive)
     from prefect.exceptions import FailedRun
 
     from flows.ingest import ingest_flow
+    from raqib import progress
 
     try:
-        result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
-                             archive_dir=str(args.archive) if args.archive else None)
+        with progress.shown(progress.INGEST_STAGES):
+            result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
+                                 archive_dir=str(args.archive) if args.archive else None)
     except FailedRun as exc:  # e.g. another run holds the warehouse
         print(f"raqib run: {exc}", file=sys.stderr)
         return 3
@@ -181,6 +213,7 @@ def print_run_summary(result: dict[str, Any]) -> None:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     """Run one read-only query and print its rows."""
+    check_existing_warehouse(args.db)
     from warehouse import run_readonly_query
 
     columns, rows = run_readonly_query(args.db, args.query)
@@ -190,9 +223,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     """Re-extract stored articles whose events came from an older extractor."""
+    check_existing_warehouse(args.db, write=True)
     from flows.reextract import reextract_flow
+    from raqib import progress
 
-    result = reextract_flow(db=str(args.db), everything=args.all)
+    with progress.shown(progress.REEXTRACT_STAGES):
+        result = reextract_flow(db=str(args.db), everything=args.all)
     print(f"re-extracted {result['articles']} articles: {result['events']} events "
           f"(extractor {result['extractor_version']})")
     return 0
@@ -200,6 +236,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export every table and view."""
+    check_existing_warehouse(args.db)
+    check_folder(args.out, "output folder")
     from warehouse import export_tables
 
     for path in export_tables(args.db, args.out, args.format):
@@ -209,6 +247,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Search article text."""
+    check_existing_warehouse(args.db)
     from warehouse import connect_reader, search_articles
 
     con = connect_reader(args.db)
@@ -223,6 +262,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show the last runs and failures by source and reason."""
+    check_existing_warehouse(args.db)
     from warehouse import run_readonly_query
 
     columns, rows = run_readonly_query(args.db, f"""
@@ -247,6 +287,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the deployments on their schedules."""
+    check_ingest_inputs(args.sources, args.db, args.archive)
     from flows.deployments import serve_all
 
     serve_all(sources_file=str(args.sources), db=str(args.db), archive_dir=str(args.archive) if args.archive else None)
@@ -255,6 +296,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report."""
+    check_existing_warehouse(args.db)
+    check_output_file(args.out, "report file")
     from report import write_report
 
     path = write_report(args.db, args.out, since=args.since, admin1=args.admin1)
@@ -264,7 +307,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the demo site and ingest it."""
-    from raqib.demo import run_demo
+    from raqib.demo import DEFAULT_SITE, run_demo
+
+    site = args.site or DEFAULT_SITE
+    if not (site / "index.html").is_file():
+        raise BadInput(f"no demo site at {site} (a folder with index.html)")
+    check_warehouse_to_write(args.db)
+    check_folder(args.archive or args.db.parent / "archive", "archive folder")
 
     return run_demo(db=args.db, archive_dir=args.archive, site=args.site)
 
@@ -283,8 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     try:
         return COMMANDS[args.command](args)
-    except SettingsError as exc:
-        print(f"raqib {args.command}: {exc}", file=sys.stderr)
+    except (SettingsError, BadInput) as exc:  # bad input: one line, no traceback
+        print(f"raqib {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except Exception as exc:
         from warehouse import WarehouseBusy, WarehouseError

@@ -98,19 +98,22 @@ def run_demo(db: Path, archive_dir: Path | None = None, site: Path | None = None
     from prefect.exceptions import FailedRun
 
     from flows.ingest import ingest_flow
+    from raqib import progress
+    from raqib.checks import BadInput
     from raqib.cli import print_run_summary, print_table
     from warehouse import run_readonly_query
 
     site_root = site or DEFAULT_SITE
     if not (site_root / "index.html").is_file():
-        raise SystemExit(f"raqib demo: no demo site at {site_root}")
+        raise BadInput(f"no demo site at {site_root} (a folder with index.html)")
     with serve_site(site_root) as base_url, tempfile.TemporaryDirectory() as tmp:
         print(f"demo site: {base_url}/ ({sum(1 for _ in site_root.rglob('*.html'))} pages)")
         sources = Path(tmp) / "sources.toml"
         sources.write_text(demo_sources(base_url), encoding="utf-8")
         try:
-            result = ingest_flow(sources_file=str(sources), db=str(db),
-                                 archive_dir=str(archive_dir) if archive_dir else None)
+            with progress.shown(progress.INGEST_STAGES):
+                result = ingest_flow(sources_file=str(sources), db=str(db),
+                                     archive_dir=str(archive_dir) if archive_dir else None)
         except FailedRun as exc:  # e.g. another run holds the warehouse
             print(f"raqib demo: {exc}", file=sys.stderr)
             return 3

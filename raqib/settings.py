@@ -96,11 +96,15 @@ def _coerce(key: str, value: Any) -> Any:
         raise SettingsError(f"setting {key} must be {kind.__name__}, not {value!r}") from exc
 
 
-def parse_sources(items: list[dict[str, Any]], base_dir: Path) -> tuple[Source, ...]:
+def parse_sources(items: Any, base_dir: Path) -> tuple[Source, ...]:
     """Validate `[[sources]]` tables; relative directory paths are taken from `base_dir`."""
     sources: list[Source] = []
     seen: set[str] = set()
+    if not isinstance(items, list):
+        raise SettingsError("sources must be [[sources]] tables")
     for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise SettingsError(f"source #{i + 1} is not a [[sources]] table")
         name, kind, url = item.get("name"), item.get("kind"), item.get("url")
         if not name or not isinstance(name, str):
             raise SettingsError(f"source #{i + 1} has no name")
@@ -139,9 +143,18 @@ def load_settings(
             data = tomllib.loads(Path(sources_file).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise SettingsError(f"sources file not found: {sources_file}") from exc
+        except IsADirectoryError as exc:
+            raise SettingsError(f"sources file {sources_file} is a folder") from exc
+        except OSError as exc:
+            raise SettingsError(f"cannot read sources file {sources_file}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise SettingsError(f"sources file {sources_file} is not UTF-8 text: {exc.reason}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"sources file {sources_file} is not valid TOML: {exc}") from exc
-        for key, value in (data.get("settings") or {}).items():
+        table = data.get("settings") or {}
+        if not isinstance(table, dict):
+            raise SettingsError(f"settings in {sources_file} must be a [settings] table")
+        for key, value in table.items():
             if key not in _SETTING_TYPES:
                 raise SettingsError(f"unknown setting {key!r} in {sources_file}")
             values[key] = _coerce(key, value)

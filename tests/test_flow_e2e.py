@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from raqib import archive
+from raqib import archive, progress
 from raqib.demo import DEFAULT_SITE, demo_sources, serve_site
 
 pytestmark = pytest.mark.slow
@@ -29,10 +29,12 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with serve_site(DEFAULT_SITE) as base_url:
         sources = work / "sources.toml"
         sources.write_text(demo_sources(base_url), encoding="utf-8")
-        first = ingest_flow(sources_file=str(sources), db=str(db), archive_dir=str(arch))
+        events: list[tuple[str, int, int]] = []
+        with progress.listening(lambda *event: events.append(event)):
+            first = ingest_flow(sources_file=str(sources), db=str(db), archive_dir=str(arch))
         snapshot = table_counts(db)
         second = ingest_flow(sources_file=str(sources), db=str(db), archive_dir=str(arch))
-    return {"first": first, "second": second, "db": db, "archive": arch, "snapshot": snapshot}
+    return {"first": first, "second": second, "db": db, "archive": arch, "snapshot": snapshot, "events": events}
 
 
 def table_counts(db: Path) -> dict[str, int]:
@@ -75,6 +77,21 @@ def test_events_are_extracted_and_linked_to_articles(demo_run: dict) -> None:
     con.close()
     assert orphans == 0
     assert total == demo_run["snapshot"]["events"] and with_evidence == total
+
+
+def test_progress_events_add_up_to_the_summary(demo_run: dict) -> None:
+    """What the flow emits for the live display agrees with its own summary, and every planned batch ends."""
+    done: dict[str, int] = {}
+    planned: dict[str, int] = {}
+    for counter, finished, expected in demo_run["events"]:
+        done[counter] = done.get(counter, 0) + finished
+        planned[counter] = planned.get(counter, 0) + expected
+    first = demo_run["first"]
+    assert done["sources"] == planned["sources"] == first["sources"] == 2
+    assert done["fetched"] == planned["fetched"] >= first["fetched"] > 0
+    assert done["loaded"] == planned["loaded"] > 0
+    assert done["extracted"] == first["articles_new"] + first["duplicates"]  # every text, before deduplication
+    assert done.get("failures", 0) == first["failures"]
 
 
 def test_second_run_adds_nothing(demo_run: dict) -> None:
@@ -152,7 +169,11 @@ def test_reextract_replaces_events_of_older_extractor_versions(demo_run: dict, t
                     [digest])
         con.execute("DELETE FROM events WHERE content_hash = ?", [digest])
     con.close()
-    result = reextract_flow(db=str(db))
+    events: list[tuple[str, int, int]] = []
+    with progress.listening(lambda *event: events.append(event)):
+        result = reextract_flow(db=str(db))
+    assert sum(done for counter, done, _ in events if counter == "extracted") == 3
+    assert sum(done for counter, done, _ in events if counter == "events") == result["events"]
     assert result["articles"] == 3 and result["extractor_version"] == EXTRACTOR_VERSION
     con = duckdb.connect(str(db), read_only=True)
     after = con.execute("SELECT content_hash, event_type, evidence FROM events ORDER BY ALL").fetchall()

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import trafilatura
 from articles import ENGLISH, HAJIN, MAYADIN, TURKISH, page_html
+from needs import needs_shared
 
 from connectors.article import Article, Rejection, html_to_text, to_article
 from connectors.language import detect_language
 from connectors.models import RawDocument
 from extraction.textnorm import content_hash
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 PERSIAN = (
     "به گزارش منابع محلی، درگیری‌های شدیدی میان دو گروه مسلح در شهر میادین در شرق دیرالزور رخ داد. "
     "این درگیری‌ها دو ساعت ادامه پیدا کرد و چند نفر زخمی شدند. گروه‌ها پس از میانجیگری بزرگان شهر آتش‌بس کردند."
@@ -81,7 +80,9 @@ def test_language_detection() -> None:
 
 def test_seed_texts_as_plain_documents() -> None:
     """The sample articles (plain text) become Arabic articles; share-button lines are dropped."""
-    for seed in sorted(SEEDS.glob("*.txt")):
+    seeds = sorted(needs_shared("seeds").glob("*.txt"))
+    assert seeds
+    for seed in seeds:
         article = to_article(raw(seed.read_text(encoding="utf-8"), url=seed.as_uri(), content_type="text/plain"))
         assert isinstance(article, Article), seed.name
         assert article.language == "ar"

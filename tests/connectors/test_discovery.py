@@ -22,14 +22,13 @@ from articles import (
     sitemap_index,
     wp_post,
 )
+from needs import needs_shared
 from testsite import ByQuery, Static, TestSite
 
 from connectors import Discovery, Fetcher, SourceState, canonicalise_url, discover
 from connectors.article import Article, to_article
 from connectors.models import RawDocument
 from raqib.settings import Settings, Source
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def run_discover(settings: Settings, source: Source, state: SourceState | None = None) -> Discovery:
@@ -195,7 +194,8 @@ def test_directory_of_seed_texts_and_html(tmp_path: Path, make_settings: Callabl
     """NNN_<hash>.txt files and saved pages are read from disk with the same document shape."""
     folder = tmp_path / "saved"
     folder.mkdir()
-    seeds = sorted(SEEDS.glob("*.txt"))[:2]
+    seeds = sorted(needs_shared("seeds").glob("*.txt"))[:2]
+    assert len(seeds) == 2
     for seed in seeds:
         (folder / seed.name).write_bytes(seed.read_bytes())
     (folder / "page.html").write_bytes(page_html(SUWAR, "windows-1256").encode("cp1256"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
+
+from needs import needs_shared
 
 from extraction import EXTRACTOR_VERSION, Event, document_json, extract_events
 from extraction.textnorm import content_hash
@@ -68,8 +69,8 @@ def test_evidence_span_points_into_the_text() -> None:
 
 def test_seed_evidence_offsets_hold_on_real_articles() -> None:
     """Offsets stay exact on real articles with diacritics, tatweel and curly quotes."""
-    seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] or [ARTICLE]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(needs_shared("seeds").glob("*.txt"))]
+    assert texts
     for text in texts:
         for event in extract_events(text, None):
             assert isinstance(event, Event)

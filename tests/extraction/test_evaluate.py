@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from needs import needs_shared
 
 from extraction import document_json, evaluate, scoring
 
@@ -37,9 +37,11 @@ def test_own_eval_gold_is_well_formed() -> None:
             assert {"id", "required", "type", "location"} <= set(event)
 
 
-@pytest.mark.skipif(not (evaluate.SHARED / "tools" / "score_events.py").exists(), reason="needs ../shared")
 def test_in_project_scoring_rules_agree_with_shared_scorer() -> None:
     """extraction/scoring.py gives the same numbers as ../shared/tools/score_events.py on the seed run."""
+    needs_shared("tools", "score_events.py")
+    needs_shared("gold", "seeds.json")
+    needs_shared("seeds")
     suite = evaluate.seed_suite()
     assert suite is not None
     predictions = [document_json(d.name, d.text, d.published) for d in suite.documents]

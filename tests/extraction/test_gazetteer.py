@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from needs import needs_shared
 
 import extraction
 from extraction import build_gazetteer
@@ -24,8 +25,6 @@ from extraction.gazetteer import (
     name_key,
 )
 from extraction.normalize import normalize_ar
-
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -213,12 +212,10 @@ def test_matches_are_ordered_disjoint_and_exact(words: list[str]) -> None:
 
 
 def test_build_reproduces_the_committed_file(tmp_path: Path) -> None:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot be reproduced")
-    if not (SHARED_DATA / build_gazetteer.WOF_FILE).exists():
-        pytest.skip(f"{SHARED_DATA / 'syria_localities'} is absent, so the localities cannot be merged again")
+    needs_shared("data", "syria_localities")
+    shared_data = needs_shared("data")
     out = tmp_path / "gazetteer.tsv"
-    count = build_gazetteer.build(SHARED_DATA, GAZETTEER_PATH.parent, out)
+    count = build_gazetteer.build(shared_data, GAZETTEER_PATH.parent, out)
     assert count == len(load_gazetteer())
     assert out.read_text(encoding="utf-8") == GAZETTEER_PATH.read_text(encoding="utf-8")
 
@@ -274,26 +271,24 @@ def _hand_file(directory: Path, rows: list[list[str]]) -> None:
 
 
 def test_build_rejects_a_dangling_parent_and_places_outside_syria(tmp_path: Path) -> None:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot run")
+    shared_data = needs_shared("data")
     row = ["raqib:t", "T", "تجربة", "", "", "village", "", "", "", "35.0", "40.0", "raqib:nowhere", "", "note"]
     _hand_file(tmp_path, [row])
     with pytest.raises(ValueError, match="unknown parent raqib:nowhere"):
-        build_gazetteer.build(SHARED_DATA, tmp_path, tmp_path / "out.tsv")
+        build_gazetteer.build(shared_data, tmp_path, tmp_path / "out.tsv")
     row[11] = ""
     row[9], row[10] = "48.85", "2.35"  # Paris
     _hand_file(tmp_path, [row])
     with pytest.raises(ValueError, match="outside the Syria box"):
-        build_gazetteer.build(SHARED_DATA, tmp_path, tmp_path / "out.tsv")
+        build_gazetteer.build(shared_data, tmp_path, tmp_path / "out.tsv")
 
 
 def test_build_places_a_hand_coded_village_from_its_coordinates(tmp_path: Path) -> None:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"shared data directory {SHARED_DATA} is absent, so the build cannot run")
+    shared_data = needs_shared("data")
     row = ["raqib:t", "T", "تجربة", "", "", "village", "", "", "", "34.70", "40.83", "", "", "note"]
     _hand_file(tmp_path, [row])
     out = tmp_path / "out.tsv"
-    build_gazetteer.build(SHARED_DATA, tmp_path, out)
+    build_gazetteer.build(shared_data, tmp_path, out)
     place = load_gazetteer(out).get("raqib:t")
     assert place is not None
     assert (place.admin1, place.admin2) == ("Deir ez-Zor", "Abu Kamal")

@@ -1,0 +1,92 @@
+"""Checks of command-line inputs before any work starts, so a bad input costs one line and exit code 2."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of every DuckDB database file
+
+
+class BadInput(ValueError):
+    """A path or value given on the command line that the command cannot use, with the reason."""
+
+
+def _nearest_existing(path: Path) -> Path:
+    """The path itself or its closest ancestor that exists."""
+    for candidate in (path, *path.absolute().parents):
+        if candidate.exists():
+            return candidate
+    return Path("/")
+
+
+def check_can_create(path: Path, what: str) -> None:
+    """A file or folder that does not exist yet must be creatable: its closest existing ancestor a writable folder."""
+    ancestor = _nearest_existing(path.parent)
+    if not ancestor.is_dir():
+        raise BadInput(f"cannot create {what} {path}: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise BadInput(f"cannot create {what} {path}: folder {ancestor} is not writable")
+
+
+def _check_duckdb_file(path: Path, write: bool) -> None:
+    """An existing file must be a readable (and, to write, writable) DuckDB database."""
+    if path.is_dir():
+        raise BadInput(f"warehouse {path} is a folder, not a DuckDB file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+    except OSError as exc:
+        raise BadInput(f"cannot read warehouse {path}: {exc.strerror or exc}") from exc
+    if head[8:12] != DUCKDB_MAGIC:
+        raise BadInput(f"{path} is not a DuckDB warehouse file")
+    if write and not os.access(path, os.W_OK):
+        raise BadInput(f"warehouse {path} is not writable")
+
+
+def check_warehouse_to_write(path: Path) -> None:
+    """A warehouse `raqib run` may write: an existing DuckDB file, or one it can create."""
+    if path.exists() or path.is_symlink():
+        _check_duckdb_file(path, write=True)
+    else:
+        check_can_create(path, "warehouse")
+
+
+def check_existing_warehouse(path: Path, write: bool = False) -> None:
+    """A warehouse that must already exist, to read (or, with write, to update)."""
+    if not path.exists():
+        raise BadInput(f"no warehouse at {path}: run `raqib run` (or `raqib demo`) first to create it")
+    _check_duckdb_file(path, write)
+
+
+def check_folder(path: Path, what: str) -> None:
+    """A folder to write into: an existing folder, or one that can be made."""
+    if path.exists():
+        if not path.is_dir():
+            raise BadInput(f"{what} {path} is not a folder")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise BadInput(f"{what} {path} is not writable")
+    else:
+        check_can_create(path, what)
+
+
+def check_output_file(path: Path, what: str) -> None:
+    """A file to write: not a folder, and in a folder that exists or can be made."""
+    if path.is_dir():
+        raise BadInput(f"{what} {path} is a folder, not a file")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise BadInput(f"{what} {path} is not writable")
+    else:
+        check_can_create(path, what)
+
+
+def check_readable_file(path: Path) -> None:
+    """An input file that must exist and be readable."""
+    if path.is_dir():
+        raise BadInput(f"cannot read {path}: it is a folder")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
