@@ -8,7 +8,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from extraction.casualties import Casualties
 from extraction.dates import DatePhrase
@@ -16,9 +15,6 @@ from extraction.lexicon import Actor, Lexicon, Mention, Trigger
 from extraction.model import EventActor, EventLocation
 from extraction.places import PlaceFinder, PlaceHit
 from extraction.text import Sentence, Words, anchored_finditer
-
-if TYPE_CHECKING:
-    from extraction.listing import ListedPlace
 
 CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
@@ -51,6 +47,14 @@ class ActorHit:
     actor: Actor
     via_pair: bool = False
     anaphor: bool = False  # resolved from الطرفين، الأخيرة، التنظيم ...: the words do not name the actor
+
+
+@dataclass(frozen=True)
+class ListedPlace:
+    """One place of a list, with the toll the text gives for it alone (None when it gives none)."""
+
+    hit: PlaceHit
+    killed: int | None
 
 
 @dataclass

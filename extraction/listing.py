@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from extraction.document import Document, Draft
+from extraction.document import Document, Draft, ListedPlace
 from extraction.lexicon import word_set
 from extraction.places import PlaceHit
 
@@ -15,17 +14,7 @@ _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, 
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
 
 
-@dataclass(frozen=True)
-class ListedPlace:
-    """One place of a list, with the toll the text gives for it alone (None when it gives none)."""
-
-    hit: PlaceHit
-    killed: int | None
-
-
-def listed_places(
-    doc: Document, draft: Draft, places: list[PlaceHit], boundaries: list[int]
-) -> list[ListedPlace]:
+def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundaries: list[int]) -> list[ListedPlace]:
     """The list the event's place belongs to, when it has two or more places; else nothing (one item: the place).
 
     A list told before the trigger must not be cut from it by a clause boundary, unless it gives a toll for each
