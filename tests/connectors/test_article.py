@@ -101,20 +101,18 @@ def test_hostile_html_never_raises() -> None:
         assert time.monotonic() - started < 5
 
 
-def test_overhead_beyond_trafilatura_is_small() -> None:
-    """Our work around trafilatura (cleaning, language, hash) costs a small fraction of extraction itself."""
-    pages = [raw(page_html(report)) for report in (MAYADIN, HAJIN) * 10]
-    started = time.perf_counter()
-    for page in pages:
-        trafilatura.bare_extraction(page.body, url=page.url, favor_precision=True, include_comments=False,
-                                    include_tables=False, with_metadata=True)
-    bare = time.perf_counter() - started
-    started = time.perf_counter()
-    for page in pages:
-        assert isinstance(to_article(page), Article)
-    ours = time.perf_counter() - started
-    print(f"trafilatura {bare / len(pages) * 1000:.1f} ms/page, to_article {ours / len(pages) * 1000:.1f} ms/page")
-    assert ours < bare * 1.5 + 0.05
+def test_article_text_is_trafilaturas_text() -> None:
+    """Our work around trafilatura (cleaning, language, hash) keeps every word trafilatura found.
+
+    What that work costs is measured by `make bench` (stage costs), never by a timed unit test.
+    """
+    for page in [raw(page_html(report)) for report in (MAYADIN, HAJIN)]:
+        bare = trafilatura.bare_extraction(page.body, url=page.url, favor_precision=True, include_comments=False,
+                                           include_tables=False, with_metadata=True)
+        article = to_article(page)
+        assert isinstance(article, Article)
+        assert article.text.split() == (bare.text or "").split()
+        assert article.content_hash == content_hash(article.text)
 
 
 def test_html_to_text_for_saved_files() -> None:
