@@ -19,6 +19,7 @@ _WITNESS_VERBS = word_set("witness_verb")
 def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[Trig]:
     """Triggers of the sentence that report an event (not accusation, threat, denial, speculation, ...)."""
     cues = doc.mentions_in(lo, hi, category="cue")
+    running_total = any(c.entry.kind == "cumulative" for c in cues)  # "حصيلة ... منذ مطلع العام": many events
     protesters_at = [
         a.nstart
         for a in doc.mentions_in(lo, hi, category="actor")
@@ -28,6 +29,8 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
     for m in doc.mentions_in(lo, hi, category="trigger"):
         trig: Trigger = m.entry.value  # type: ignore[assignment]
         if trig.requires and not _requirement_met(doc, m, trig.requires, lo, hi):
+            continue
+        if running_total and trig.form == "casualty":
             continue
         if trig.form == "arrangement" and not any(c.entry.kind == "conclude" and _concludes(doc, c, m) for c in cues):
             continue  # "في ظل الهدنة": a truce in force is context, "توصل الطرفان إلى هدنة" is an event
