@@ -126,9 +126,17 @@ def wait_for_deployment(api: str, name: str, proc: subprocess.Popen[bytes], log:
 
 
 def run_deployment(api: str, deployment_id: str, parameters: dict[str, Any] | None = None) -> str:
-    """Create a flow run of a deployment through the API, as `prefect deployment run` does."""
-    response = httpx.post(f"{api}/deployments/{deployment_id}/create_flow_run",
-                          json={"parameters": parameters or {}}, timeout=10)
+    """Create a flow run of a deployment through the API, as `prefect deployment run` does.
+
+    Prefect's server answers 503 while its database is busy (a worker polling on a loaded 2-core machine); its own
+    client retries those, so this does too, a few times.
+    """
+    for attempt in range(5):
+        response = httpx.post(f"{api}/deployments/{deployment_id}/create_flow_run",
+                              json={"parameters": parameters or {}}, timeout=10)
+        if response.status_code != 503:
+            break
+        time.sleep(1 + attempt)
     response.raise_for_status()
     return str(response.json()["id"])
 
