@@ -19,6 +19,7 @@ import httpx
 
 from connectors.charset import decode_body
 from connectors.compression import BadEncoding, BoundedDecoder, TooLarge
+from connectors.localfiles import read_local_document
 from connectors.models import DiscoveredItem, FetchRecord, RawDocument
 from connectors.netguard import GuardedBackend, PrivateAddressError, Resolver, system_resolve
 from connectors.ratelimit import HostRateLimiter
@@ -371,8 +372,6 @@ class Fetcher:
                               item.title_hint, item.published_hint, source.language)
             return doc, record
         if urlsplit(key).scheme == "file":
-            from connectors.discovery.directory import read_local_document
-
             return read_local_document(source, key, item, self.settings.max_body_bytes)
         response = await self.get(key)
         if response.reason != "ok":

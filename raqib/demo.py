@@ -100,7 +100,7 @@ def run_demo(db: Path, archive_dir: Path | None = None, site: Path | None = None
     from flows.ingest import ingest_flow
     from raqib import progress
     from raqib.checks import BadInput
-    from raqib.cli import print_run_summary, print_table
+    from raqib.output import print_run_summary, print_table
     from warehouse import run_readonly_query
 
     site_root = site or DEFAULT_SITE
