@@ -20,12 +20,11 @@ import httpx
 from connectors.charset import decode_body
 from connectors.compression import BadEncoding, BoundedDecoder, TooLarge
 from connectors.localfiles import read_local_document
-from connectors.models import DiscoveredItem, FetchRecord, RawDocument
+from connectors.models import DiscoveredItem, FetchRecord, FetchSettings, RawDocument, Source
 from connectors.netguard import GuardedBackend, PrivateAddressError, Resolver, system_resolve
 from connectors.ratelimit import HostRateLimiter
 from connectors.robots import RobotsRules
 from connectors.urls import canonicalise_url, host_key
-from raqib.settings import Settings, Source
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_REASONS = frozenset({"timeout", "connect_error", "read_error", "http_429"})
@@ -136,7 +135,7 @@ class Fetcher:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: FetchSettings,
         *,
         resolver: Resolver | None = None,
         network_backend: httpcore.AsyncNetworkBackend | None = None,

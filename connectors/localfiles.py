@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from connectors.charset import decode_body
-from connectors.models import DiscoveredItem, FetchRecord, RawDocument
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, FetchRecord, RawDocument, Source
 
 SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 

@@ -6,15 +6,98 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from connectors.urls import canonicalise_url
 
+
+@dataclass(frozen=True)
+class Source:
+    """One outlet feed, sitemap, API, page or folder to watch."""
+
+    name: str
+    kind: str
+    url: str
+    language: str | None = None
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+    scale: str | None = None  # ACLED source_scale of the outlet (one of SOURCE_SCALES)
+
+
+class FetchSettings(Protocol):
+    """What the connectors read of the run's settings (raqib's one settings object has all of it)."""
+
+    @property
+    def state_dir(self) -> Path:
+        """The setting of that name."""
+
+    @property
+    def rate_limit_per_host(self) -> float:
+        """The setting of that name."""
+
+    @property
+    def allow_private_addresses(self) -> bool:
+        """The setting of that name."""
+
+    @property
+    def user_agent(self) -> str:
+        """The setting of that name."""
+
+    @property
+    def connect_timeout(self) -> float:
+        """The setting of that name."""
+
+    @property
+    def read_timeout(self) -> float:
+        """The setting of that name."""
+
+    @property
+    def total_timeout(self) -> float:
+        """The setting of that name."""
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The setting of that name."""
+
+    @property
+    def max_redirects(self) -> int:
+        """The setting of that name."""
+
+    @property
+    def max_retries(self) -> int:
+        """The setting of that name."""
+
+    @property
+    def backoff_base(self) -> float:
+        """The setting of that name."""
+
+    @property
+    def concurrency(self) -> int:
+        """The setting of that name."""
+
+    @property
+    def max_items_per_source(self) -> int:
+        """The setting of that name."""
+
+
 # Failures that another run will not cure: the URL is not asked for again.
-PERMANENT_REASONS = frozenset({
-    "robots", "private_address", "bad_scheme", "bad_url", "binary", "not_html", "too_large", "redirect_loop",
-    "too_many_redirects", "outside_directory", "http_410", "http_451",
-})
+PERMANENT_REASONS = frozenset(
+    {
+        "robots",
+        "private_address",
+        "bad_scheme",
+        "bad_url",
+        "binary",
+        "not_html",
+        "too_large",
+        "redirect_loop",
+        "too_many_redirects",
+        "outside_directory",
+        "http_410",
+        "http_451",
+    }
+)
 MAX_RETRY_RUNS = 5  # a URL failing this many runs in a row is given up (kept in known_urls)
 
 
@@ -44,8 +127,12 @@ class SourceState:
     def to_json(self) -> str:
         """Serialise to a JSON string (known URLs sorted, so equal states give equal strings)."""
         return json.dumps(
-            {"validators": self.validators, "cursor": self.cursor, "known_urls": sorted(self.known_urls),
-             "retry": self.retry},
+            {
+                "validators": self.validators,
+                "cursor": self.cursor,
+                "known_urls": sorted(self.known_urls),
+                "retry": self.retry,
+            },
             ensure_ascii=False,
             sort_keys=True,
         )

@@ -22,10 +22,11 @@ from prefect.utilities.annotations import quote
 import report
 import warehouse
 from connectors import Discovery, FetchRecord, RawDocument, SourceState
+from connectors.models import Source
 from extraction import EXTRACTOR_VERSION
 from raqib import archive, pipeline, progress
 from raqib.executors import extraction_executor
-from raqib.settings import Settings, Source, load_settings
+from raqib.settings import Settings, load_settings
 
 T = TypeVar("T")
 

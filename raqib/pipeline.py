@@ -12,9 +12,10 @@ from typing import Any
 
 from connectors import Discovery, Fetcher, FetchRecord, RawDocument, SourceState, discover
 from connectors.article import Article, Rejection, to_article
+from connectors.models import Source
 from extraction import extract_events
 from raqib import archive
-from raqib.settings import Settings, Source
+from raqib.settings import Settings
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connectors.models import Source
 from raqib import __version__
 
 SOURCE_KINDS = ("rss", "sitemap", "wordpress", "directory", "page")
@@ -18,19 +19,6 @@ DEFAULT_SOURCES = Path("sources.toml")
 
 class SettingsError(ValueError):
     """A sources file or variable that cannot be used, with the reason."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """One outlet feed, sitemap, API, page or folder to watch."""
-
-    name: str
-    kind: str
-    url: str
-    language: str | None = None
-    enabled: bool = True
-    options: dict[str, Any] = field(default_factory=dict)
-    scale: str | None = None  # ACLED source_scale of the outlet (one of SOURCE_SCALES)
 
 
 @dataclass(frozen=True)

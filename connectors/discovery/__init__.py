@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from connectors.discovery import directory, page, rss, sitemap, wordpress
 from connectors.discovery.common import finalise
-from connectors.models import DiscoveredItem, Discovery, FetchRecord, SourceState
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, Discovery, FetchRecord, Source, SourceState
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

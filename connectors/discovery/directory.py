@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from connectors.localfiles import SUFFIXES, source_root
-from connectors.models import DiscoveredItem, Discovery, FetchRecord, SourceState
+from connectors.models import DiscoveredItem, Discovery, FetchRecord, Source, SourceState
 from connectors.urls import canonicalise_url
-from raqib.settings import Source
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

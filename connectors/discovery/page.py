@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from connectors.models import DiscoveredItem, Discovery, SourceState
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, Discovery, Source, SourceState
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

@@ -9,8 +9,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from connectors.discovery.common import is_web_url, new_validators
-from connectors.models import DiscoveredItem, Discovery, SourceState
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, Discovery, Source, SourceState
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

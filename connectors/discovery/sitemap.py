@@ -12,8 +12,7 @@ from lxml import etree
 
 from connectors.compression import BadEncoding, TooLarge, gunzip_bounded
 from connectors.discovery.common import is_web_url, new_validators, parse_date
-from connectors.models import DiscoveredItem, Discovery, FetchRecord, SourceState
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, Discovery, FetchRecord, Source, SourceState
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

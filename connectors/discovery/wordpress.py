@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 from connectors.charset import decode_body
 from connectors.discovery.common import is_web_url, parse_date, plain_text
-from connectors.models import DiscoveredItem, Discovery, FetchRecord, SourceState
-from raqib.settings import Source
+from connectors.models import DiscoveredItem, Discovery, FetchRecord, Source, SourceState
 
 if TYPE_CHECKING:
     from connectors.fetch import Fetcher

@@ -27,8 +27,8 @@ from testsite import ByQuery, Static, TestSite
 
 from connectors import Discovery, Fetcher, SourceState, canonicalise_url, discover
 from connectors.article import Article, to_article
-from connectors.models import RawDocument
-from raqib.settings import Settings, Source
+from connectors.models import RawDocument, Source
+from raqib.settings import Settings
 
 
 def run_discover(settings: Settings, source: Source, state: SourceState | None = None) -> Discovery:

@@ -18,8 +18,9 @@ from articles import MAYADIN, page_html
 from testsite import Flaky, Redirect, Static, TestSite, Trickle
 
 from connectors.fetch import Fetcher, Response
+from connectors.models import Source
 from connectors.netguard import GuardedBackend, PrivateAddressError, is_public_address
-from raqib.settings import Settings, Source
+from raqib.settings import Settings
 
 PUBLIC_IP = "93.184.216.34"  # stands for a public server; the test backend sends its traffic to 127.0.0.1
 

@@ -12,7 +12,8 @@ from testsite import Endless, GzipBomb, Huge, NeverAnswer, Redirect, Static, Tes
 
 from connectors import Discovery, Fetcher, FetchRecord, RawDocument, SourceState, canonicalise_url, discover
 from connectors.article import Article, Rejection, to_article
-from raqib.settings import Settings, Source
+from connectors.models import Source
+from raqib.settings import Settings
 
 GOOD_PAGES = {
     "/news/mayadin-clashes": MAYADIN,  # UTF-8, charset in header and page

@@ -13,9 +13,10 @@ import pytest
 import warehouse_samples as samples
 
 import warehouse
+from connectors.models import Source
 from extraction.textnorm import content_hash
 from raqib.cli import main
-from raqib.settings import SOURCE_SCALES, Source
+from raqib.settings import SOURCE_SCALES
 
 # ACLED's export columns, in order (ACLED Codebook 2024).
 ACLED_COLUMNS = [
