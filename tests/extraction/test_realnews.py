@@ -50,8 +50,10 @@ def _texts_present() -> bool:
     reason="the real-news texts are not here (third-party, never in git): "
     "re-collect them into extraction/realnews/texts/ with the recipe in extraction/realnews/README.md",
 )
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_scores_do_not_slide(split: str) -> None:
+def test_scores_do_not_slide() -> None:
+    """Dev scores never fall below the recorded ones. The sealed test split is recorded for the report only:
+    gating changes on it would tune the method on it."""
+    split = "dev"
     recorded = json.loads(SCORES.read_text(encoding="utf-8"))[split]
     now = floors(evaluate(split)[0])
     for key, floor in recorded.items():
