@@ -9,13 +9,14 @@ from extraction.dates import DatePhrase
 from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap, Trig
 from extraction.lexicon import word_set
 from extraction.listing import listed_places
-from extraction.model import VIOLENT_TYPES
+from extraction.model import VIOLENT_TYPES, EventActor
 from extraction.places import PlaceHit
 from extraction.roles import add_detained_civilians, assign_roles, name_surfaces, one_sided_actors
 from extraction.text import Sentence
 
 _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
 _AIR_ACTORS = word_set("air_actor")
+_CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))  # acts whose doer, unnamed in the sentence, is the force the article follows
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
 
@@ -56,6 +57,10 @@ def fill_draft(
     name_surfaces(doc, draft.actors, span_actors + actor_hits)
     if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
         add_detained_civilians(doc, draft)
+    if draft.event_type in _CARRIED_ON and not any(a.role == "actor1" for a in draft.actors):
+        doer = next((a for a in reversed(state.actor_history) if a.strength == "strong"), None)
+        if doer is not None:  # "الحملة نتج عنها اعتقال 7 أشخاص": the campaign of the force named before
+            draft.actors.insert(0, EventActor(doer.id, doer.name, doer.name_ar, "actor1", doer.actor_type))
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
