@@ -138,7 +138,8 @@ def plausible(model: SentenceModel, doc: Document, event: Event, lo: int, hi: in
     if label is None or (event.fatalities or 0) > 0 or event.confidence >= MODEL_VETO_BELOW:
         return True  # a stated toll or a sure reading of the rules makes an event concrete, whatever the wording
     if doc.sentence_features is None or doc.sentence_features[0] != lo:
-        doc.sentence_features = (lo, features(doc.norm[lo:hi], doc.mentions_in(lo, hi)))
+        first, last = doc.words.index_range(lo, hi)
+        doc.sentence_features = (lo, features(doc.words.texts[first:last], doc.mentions_in(lo, hi)))
     return model.accepts(label, doc.sentence_features[1])
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from extraction.lexicon import Mention
 
 MODEL_PATH = Path(__file__).parent / "data" / "sentence_model.tsv"
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _CLITIC = re.compile(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال)?(?=\w{3})")
 LABELS = ("violent", "protest")
 
@@ -36,13 +35,19 @@ def _tag(m: Mention) -> str | None:
     return None
 
 
-def features(norm: str, mentions: Iterable[Mention]) -> set[str]:
-    """Features of one normalised sentence: bare words, dictionary tags, a length bucket (no word sequences)."""
-    words = [_CLITIC.sub("", w) for w in _TOKEN.findall(norm.lower())]
+def features(tokens: Iterable[str], mentions: Iterable[Mention]) -> set[str]:
+    """Features of one sentence from its normalised words: bare words, dictionary tags, a length bucket."""
+    words = [_bare(w.lower()) for w in tokens if not w.isdigit()]
     out = {f"w:{w}" for w in words}
     out.update(t for t in map(_tag, mentions) if t)
     out.add(f"len:{min(len(words) // 10, 5)}")
     return out
+
+
+@lru_cache(maxsize=65536)
+def _bare(word: str) -> str:
+    """A word without its leading conjunction, preposition and article (one regex per distinct word)."""
+    return _CLITIC.sub("", word)
 
 
 @dataclass(frozen=True)

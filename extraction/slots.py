@@ -16,7 +16,8 @@ from extraction.text import Sentence
 
 _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
 _AIR_ACTORS = word_set("air_actor")
-_CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))  # acts whose doer, unnamed in the sentence, is the force the article follows
+# acts whose doer, unnamed in the sentence, is the force the article follows
+_CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
 

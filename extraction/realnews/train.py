@@ -45,7 +45,7 @@ def sentence_rows() -> list[dict[str, Any]]:
         types = {e.event_type for e in extractor.extract(sentence, article.published, article.language)}
         rows.append(
             {
-                "features": features(norm, mentions),
+                "features": features(words.texts, mentions),
                 "violent": label["violent"],
                 "protest": label["protest"],
                 "rule_violent": bool(types & VIOLENT_TYPES),
