@@ -41,3 +41,9 @@ def test_no_publication_date_resolves_nothing() -> None:
     event = Event("attack")
     bound_dates([event], None)
     assert event.date_start is None and event.date_end is None and event.date_precision == "unknown"
+
+
+def test_a_history_lesson_is_no_event() -> None:
+    text = "يذكر أن مدينة حلب تعرضت لقصف عنيف عام 2016 أدى إلى دمار واسع."
+    assert extract_events(text, PUBLISHED) == []
+    assert extract_events(text, date(2016, 12, 20)), "told in its own year it is an event"
