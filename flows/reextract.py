@@ -26,7 +26,7 @@ def reextract_batch(rows: list[tuple[str, str, Any, str | None]]) -> dict[str, l
 @flow(name="raqib-reextract", log_prints=True)
 def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_size: int = 500) -> dict[str, Any]:
     """Replace the events of every article extracted by an older extractor version, batch by batch."""
-    con = warehouse.connect_writer(Path(db))
+    con = warehouse.connect_writer(db if db.startswith("ducklake:") else Path(db))
     run_id = warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), None)
     articles = events = 0
     status = "failed"

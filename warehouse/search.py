@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.lake import is_lake_connection
 from warehouse.loads import transaction
 
 INDEX_SCHEMA = "fts_main_article_search"
@@ -38,6 +39,8 @@ def search_index_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the full-text index and the search(q) / search_any(q) macros in one transaction."""
+    if is_lake_connection(con):
+        return  # DuckLake stores no fts index: article_search is scanned instead (docs/SCHEMA.md)
     with transaction(con):
         con.execute(
             "PRAGMA create_fts_index('article_search', 'content_hash', 'title_norm', 'text_norm', "
