@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,11 +35,12 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_cluster(folder: Path) -> Iterator[str]:
-    """Start a throwaway cluster under `folder`; yield the conninfo of its `raqib` database."""
+def postgres_cluster() -> Iterator[str]:
+    """Start a throwaway cluster in its own temporary folder; yield the conninfo of its `raqib` database."""
     if not (PG_BIN / "initdb").is_file():
         missing(f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql-15)")
-    folder.mkdir(parents=True, exist_ok=True)
+    # its own folder, reachable by the postgres user (pytest's tmp_path is private to root)
+    folder = Path(tempfile.mkdtemp(prefix="raqib-pg-"))
     data = folder / "pgdata"
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
@@ -61,3 +63,4 @@ def postgres_cluster(folder: Path) -> Iterator[str]:
     finally:
         subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
                        capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -82,6 +82,23 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _attach(con: duckdb.DuckDBPyConnection, uri: str, suffix: str, path: str | None) -> None:
+    """ATTACH the lake; when several processes create a new catalog at once, the losers attach again."""
+    for attempt in range(1, 11):
+        try:
+            con.execute(f"ATTACH {_quote(uri)} AS {LAKE_ALIAS}{suffix}")
+            return
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "DATA_PATH" in text and not path:
+                raise LakeError(f"a new lake needs a folder for its data files: set lake_data_path "
+                                f"(RAQIB_LAKE_DATA_PATH): {exc}") from exc
+            racing = "Failed to initialize DuckLake" in text and ("duplicate key" in text or "already exists" in text)
+            if not racing or attempt == 10:
+                raise LakeError(f"cannot attach the lake {uri}: {exc}") from exc
+            time.sleep(random.uniform(0.05, 0.3))
+
+
 def open_lake(uri: str, data_path: str | None = None, read_only: bool = False,
               snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB with the lake attached (at a snapshot, if given) and made the default database."""
@@ -101,13 +118,7 @@ def open_lake(uri: str, data_path: str | None = None, read_only: bool = False,
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
         suffix = f" ({', '.join(options)})" if options else ""
-        try:
-            con.execute(f"ATTACH {_quote(uri)} AS {LAKE_ALIAS}{suffix}")
-        except duckdb.Error as exc:
-            if "DATA_PATH" in str(exc) and not path:
-                raise LakeError(f"a new lake needs a folder for its data files: set lake_data_path "
-                                f"(RAQIB_LAKE_DATA_PATH): {exc}") from exc
-            raise LakeError(f"cannot attach the lake {uri}: {exc}") from exc
+        _attach(con, uri, suffix, path)
         con.execute(f"USE {LAKE_ALIAS}")
     except BaseException:
         con.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.lake import adapt_sql, is_lake_connection
+from warehouse.lake import adapt_sql, guard_commit, is_lake_connection
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -75,6 +75,13 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATION
             continue
         con.execute("BEGIN TRANSACTION")
         try:
+            # On a lake another writer may have applied it since `done` was read: look again inside the transaction.
+            row = con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?",
+                              [migration.version]).fetchone()
+            if row and row[0]:
+                con.execute("ROLLBACK")
+                continue
+            guard_commit(con)
             # DuckLake has no key constraints: the same file, minus them (docs/SCHEMA.md, "On DuckLake").
             con.execute(adapt_sql(migration.sql) if on_lake else migration.sql)
             con.execute(

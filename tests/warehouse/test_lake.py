@@ -76,16 +76,13 @@ def lake_runs() -> Iterator[dict[str, object]]:
     """Two concurrent runs into one lake, the reads made meanwhile, and an embedded run of the same sources."""
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="raqib-lake-")))
-        work.chmod(0o755)  # the postgres user must reach its cluster folder inside
-        conninfo = stack.enter_context(postgres_cluster(work / "pg"))
+        conninfo = stack.enter_context(postgres_cluster())
         db = f"ducklake:postgres:{conninfo}"
         url_a = stack.enter_context(serve_site(DEFAULT_SITE))
         url_b = stack.enter_context(serve_site(second_site(work / "site-b")))
         file_a = sources_file(work / "a.toml", "site-a", url_a, 50.0)
         file_b = sources_file(work / "b.toml", "site-b", url_b, 2.0)  # slower: finishes after site-a
         env_a, env_b = process_env(work, "a"), process_env(work, "b")
-        # Create the lake (its migrations) first: two processes migrating a brand-new lake at once is not handled yet.
-        warehouse.connect_writer(db, lake_data_path=env_a["RAQIB_LAKE_DATA_PATH"]).close()
         runs = [raqib("run", "--sources", str(f), "--db", db, "--json", env=e)
                 for f, e in ((file_a, env_a), (file_b, env_b))]
         reads: list[int] = []
@@ -166,3 +163,23 @@ def test_at_run_on_a_duckdb_file_says_history_needs_a_lake(lake_runs: dict) -> N
     done = subprocess.run([sys.executable, "-m", "raqib.cli", "sql", "--db", str(lake_runs["embedded"]),
                            "--at-run", "x", "SELECT 1"], cwd=ROOT, text=True, capture_output=True, timeout=120)
     assert done.returncode == 3 and "needs a DuckLake" in done.stderr
+
+
+def test_several_processes_create_one_new_lake_at_once(tmp_path: Path) -> None:
+    with postgres_cluster() as conninfo:
+        db = f"ducklake:postgres:{conninfo}"
+        code = ("import sys, warehouse; con = warehouse.connect_writer(sys.argv[1], lake_data_path=sys.argv[2]); "
+                "con.close()")
+        procs = [subprocess.Popen([sys.executable, "-c", code, db, str(tmp_path / "data") + "/"], cwd=ROOT,
+                                  text=True, stderr=subprocess.PIPE) for _ in range(3)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-3000:]
+        con = warehouse.connect_reader(db)
+        try:
+            versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+            guard_rows = con.execute("SELECT count(*) FROM commit_guard").fetchone()
+        finally:
+            con.close()
+        assert versions == sorted(set(versions)) and versions[-1] == 6
+        assert guard_rows == (1,)
