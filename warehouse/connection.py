@@ -137,6 +137,7 @@ def _connect_lake_writer(uri: str, data_path: str | None) -> duckdb.DuckDBPyConn
         con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
         # two writers opening a new lake at once race on the migrations: the loser re-reads and goes on
         lake.retry_conflicts(lambda: apply_migrations(con))
+        lake.ensure_lake_search(con)
     except BaseException:
         con.close()
         raise

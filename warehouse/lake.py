@@ -221,3 +221,72 @@ def run_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     if row[0] is None:
         raise LakeError(f"run {run_id!r} ({row[1]}) recorded no snapshot: it has not finished, or ran before history")
     return int(row[0])
+
+
+# BM25 (k1 = 1.2, b = 0.75, as DuckDB's fts) computed by a scan of article_search: DuckLake holds no index.
+# Every query word must occur (the fts index's conjunctive mode); words are normalised and lightly stemmed by
+# ar_search_text, without the Snowball stemmer the fts index adds, so some inflected forms match less.
+LAKE_SEARCH_SQL = """
+WITH q AS (SELECT DISTINCT unnest(string_split(ar_search_text(?), ' ')) AS term),
+docs AS (
+    SELECT content_hash,
+           list_filter(string_split(coalesce(title_norm, '') || ' ' || coalesce(text_norm, ''), ' '),
+                       w -> w <> '') AS words
+    FROM article_search
+),
+stats AS (SELECT count(*) AS n, avg(len(words)) AS avg_len FROM docs),
+tf AS (
+    SELECT d.content_hash, q.term, len(list_filter(d.words, w -> w = q.term)) AS tf, len(d.words) AS dl
+    FROM docs AS d CROSS JOIN q
+),
+df AS (SELECT term, count(*) FILTER (WHERE tf > 0) AS df FROM tf GROUP BY term),
+scored AS (
+    SELECT tf.content_hash, bool_and(tf.tf > 0) AS every_word,
+           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+               * tf.tf * 2.2 / (tf.tf + 1.2 * (0.25 + 0.75 * tf.dl / s.avg_len))) AS score
+    FROM tf JOIN df USING (term) CROSS JOIN stats AS s
+    GROUP BY tf.content_hash
+)
+SELECT a.content_hash, a.source, a.url, a.title, a.published, s.score
+FROM scored AS s JOIN articles AS a USING (content_hash)
+WHERE s.every_word
+ORDER BY s.score DESC, a.content_hash
+LIMIT ?
+"""
+
+
+def _search_macro(name: str, every_word: bool) -> str:
+    """Return the CREATE MACRO of search(q) or search_any(q) for the lake, from the same BM25 query."""
+    body = LAKE_SEARCH_SQL.replace("ar_search_text(?)", "ar_search_text(q)").replace("LIMIT ?", "")
+    if not every_word:
+        body = body.replace("WHERE s.every_word", "WHERE s.score > 0")
+    return f"CREATE OR REPLACE MACRO {name}(q) AS TABLE {body};"
+
+
+def ensure_lake_search(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the search(q) and search_any(q) table macros in the lake once (the same names as with the fts index)."""
+    row = con.execute("SELECT count(*) FROM duckdb_functions() WHERE database_name = ? AND function_name = 'search'",
+                      [LAKE_ALIAS]).fetchone()
+    if row and row[0]:
+        return
+
+    def create() -> None:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            guard_commit(con)
+            con.execute(_search_macro("search", True))
+            con.execute(_search_macro("search_any", False))
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    retry_conflicts(create)
+
+
+def search_lake(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> list[dict[str, object]]:
+    """Return the articles containing every word of the query, best first, by BM25 computed without an index."""
+    cursor = con.execute(LAKE_SEARCH_SQL, [query, limit])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import is_lake_connection
+from warehouse.lake import is_lake_connection, search_lake
 from warehouse.loads import transaction
 
 INDEX_SCHEMA = "fts_main_article_search"
@@ -60,6 +60,8 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20)
     """Return the articles containing every word of the query (after Arabic normalisation and stemming), best first."""
     if not query.strip():
         return []
+    if is_lake_connection(con):
+        return search_lake(con, query, limit)  # no fts index on a lake (docs/SCHEMA.md, "On DuckLake")
     if not search_index_exists(con):
         raise RuntimeError("the warehouse has no search index yet: open it once with connect_writer")
     cursor = con.execute("SELECT * FROM search(?) LIMIT ?", [query, limit])
