@@ -14,6 +14,7 @@ import logging
 import random
 import re
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +36,9 @@ _PRIMARY_KEY_COLUMN = re.compile(r"\s+PRIMARY\s+KEY\b(?!\s*\()", re.IGNORECASE)
 _PRIMARY_KEY_TABLE = re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE)
 _CONFLICT_WORDS = ("conflict", "database is locked")
 T = TypeVar("T")
+# Per connection: is it a lake, and does it have commit_guard yet (both asked on every write, so remembered).
+_IS_LAKE: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
+_HAS_GUARD: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
 
 
 class LakeError(RuntimeError):
@@ -128,8 +132,11 @@ def open_lake(uri: str, data_path: str | None = None, read_only: bool = False,
 
 def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
     """Tell whether a connection's default database is the lake."""
-    row = con.execute("SELECT current_database()").fetchone()
-    return bool(row and row[0] == LAKE_ALIAS)
+    known = _IS_LAKE.get(con)
+    if known is None:
+        row = con.execute("SELECT current_database()").fetchone()
+        known = _IS_LAKE[con] = bool(row and row[0] == LAKE_ALIAS)
+    return known
 
 
 def adapt_sql(sql: str) -> str:
@@ -141,10 +148,13 @@ def guard_commit(con: duckdb.DuckDBPyConnection) -> None:
     """On the lake, make this write transaction conflict with any other one committed meanwhile (then retried)."""
     if not is_lake_connection(con):
         return
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'commit_guard'", [LAKE_ALIAS]
-    ).fetchone()
-    if exists and exists[0]:
+    if not _HAS_GUARD.get(con):  # asked until migration 006 made the table; once there, it stays
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'commit_guard'",
+            [LAKE_ALIAS],
+        ).fetchone()
+        _HAS_GUARD[con] = bool(exists and exists[0])
+    if _HAS_GUARD[con]:
         con.execute("UPDATE commit_guard SET n = n + 1")
 
 
