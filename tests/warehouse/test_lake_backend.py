@@ -124,3 +124,16 @@ def test_sandbox_on_the_lake_reads_its_files_but_no_others(both: dict[str, Any])
 def test_at_run_of_an_unknown_run_is_refused(both: dict[str, Any]) -> None:
     with pytest.raises(warehouse.WarehouseError, match="no run"):
         rows(both["lake"], "SELECT 1", at_run="no-such-run")
+
+
+def test_reextract_flow_on_the_lake_keeps_the_old_events_readable(tmp_path: Path) -> None:
+    from extraction import EXTRACTOR_VERSION
+    from flows.reextract import reextract_flow
+
+    db = f"ducklake:sqlite:{tmp_path / 'reextract.sqlite'}"
+    first = load(db)
+    result = reextract_flow(db=db, everything=True)
+    sql = "SELECT DISTINCT extractor_version FROM events ORDER BY 1"
+    assert rows(db, sql) == [(EXTRACTOR_VERSION,)]
+    assert rows(db, sql, at_run=first) == [(warehouse_samples.EXTRACTOR,)]
+    assert rows(db, f"SELECT snapshot_id IS NOT NULL FROM runs WHERE run_id = '{result['run_id']}'") == [(True,)]
