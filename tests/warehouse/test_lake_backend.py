@@ -137,3 +137,16 @@ def test_reextract_flow_on_the_lake_keeps_the_old_events_readable(tmp_path: Path
     assert rows(db, sql) == [(EXTRACTOR_VERSION,)]
     assert rows(db, sql, at_run=first) == [(warehouse_samples.EXTRACTOR,)]
     assert rows(db, f"SELECT snapshot_id IS NOT NULL FROM runs WHERE run_id = '{result['run_id']}'") == [(True,)]
+
+
+@pytest.mark.parametrize("command", [["status"], ["report", "--out", "{tmp}/report.html"], ["search", "اشتباكات"],
+                                     ["export", "--format", "acled", "--out", "{tmp}/acled"]])
+def test_reading_commands_work_on_the_lake(both: dict[str, Any], tmp_path: Path, command: list[str]) -> None:
+    import subprocess
+    import sys
+
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    done = subprocess.run([sys.executable, "-m", "raqib.cli", args[0], "--db", both["lake"], *args[1:]],
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()
