@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,15 @@ def test_reading_commands_work_on_the_lake(both: dict[str, Any], tmp_path: Path,
                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip()
+
+
+def test_raqib_db_names_the_lake_when_no_db_is_given(both: dict[str, Any]) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RAQIB_DB": both["lake"]}
+    done = subprocess.run([sys.executable, "-m", "raqib.cli", "sql", "--format", "csv", "SELECT count(*) FROM runs"],
+                          cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[1:] == ["1"]
