@@ -183,3 +183,45 @@ def test_several_processes_create_one_new_lake_at_once(tmp_path: Path) -> None:
             con.close()
         assert versions == sorted(set(versions)) and versions[-1] == 6
         assert guard_rows == (1,)
+
+
+# One writer process: loads the same overlapping batches as its siblings, in its own order.
+_WRITER = """
+import sys
+import time
+from datetime import UTC, datetime
+sys.path.insert(0, sys.argv[3])
+import warehouse, warehouse_samples
+from warehouse.lake import retry_conflicts
+con = warehouse.connect_writer(sys.argv[1], lake_data_path=sys.argv[2])
+run = retry_conflicts(lambda: warehouse.start_run(con, None, datetime.now(UTC), None))
+time.sleep(max(0.0, float(sys.argv[5]) - time.time()))  # all writers start loading at the same moment
+order = list(range(10)) if int(sys.argv[4]) % 2 else list(range(9, -1, -1))
+for b in order:
+    arts, evs = warehouse_samples.synthetic_batch(b, 10)
+    retry_conflicts(lambda: warehouse.load_batch(con, run, "synthetic", arts, evs, [], "x"))
+retry_conflicts(lambda: warehouse.refresh_incidents(con))
+con.close()
+"""
+
+
+def test_concurrent_writers_of_the_same_articles_store_each_once() -> None:
+    with postgres_cluster() as conninfo, tempfile.TemporaryDirectory() as data:
+        db = f"ducklake:postgres:{conninfo}"
+        here = str(Path(__file__).resolve().parent)
+        start = str(time.time() + 15)  # after every process has imported and connected
+        procs = [subprocess.Popen([sys.executable, "-c", _WRITER, db, data + "/", here, str(i), start], cwd=ROOT,
+                                  text=True, stderr=subprocess.PIPE) for i in range(4)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err[-3000:]
+        con = warehouse.connect_reader(db)
+        try:
+            counts = con.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT content_hash) FROM articles), "
+                "(SELECT count(*) FROM events), (SELECT count(DISTINCT event_id) FROM events), "
+                "(SELECT count(*) FROM event_numbers), (SELECT count(DISTINCT number) FROM event_numbers), "
+                "(SELECT count(*) FROM incident_reports), (SELECT count(*) FROM article_search)").fetchone()
+        finally:
+            con.close()
+        assert counts == (100, 100, 100, 100, 100, 100, 100, 100)
