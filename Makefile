@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: demo test lint audit bench eval clean
+.PHONY: demo test lint audit bench bench-lake eval clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ eval: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
+
+# The load into a DuckLake (SQLite catalog) against the DuckDB file, on the same generated site (docs/PERFORMANCE.md).
+bench-lake: $(VENV)/.installed
+	$(PY) -m benchmarks.lake
 
 clean:
 	rm -rf $(VENV) raqib.duckdb archive .raqib

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict, deque
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -27,6 +28,7 @@ from extraction import EXTRACTOR_VERSION
 from raqib import archive, pipeline, progress
 from raqib.executors import extraction_executor
 from raqib.settings import Settings, load_settings
+from warehouse.lake import record_run_snapshot, retry_conflicts
 
 T = TypeVar("T")
 
@@ -54,7 +56,9 @@ def load_task(con: duckdb.DuckDBPyConnection, run_id: str, source: str, batch: p
               records: list[dict[str, Any]], settings: Settings, stored: set[str]) -> dict[str, int]:
     """Archive new texts, then load the batch in one warehouse transaction."""
     pipeline.archive_new_articles(settings.archive_dir, batch, stored, warehouse.next_archive_sequence(con))
-    return warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records, EXTRACTOR_VERSION)
+    # on a lake, a batch that lost a commit race with another writer is loaded again (nothing doubles)
+    return retry_conflicts(lambda: warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records,
+                                                        EXTRACTOR_VERSION))
 
 
 def as_is(value: T) -> T:
@@ -91,9 +95,9 @@ def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, ex
     job.broken = True
     job.failures[reason] += 1
     progress.emit("failures", done=1)
-    warehouse.load_batch(con, run_id, job.source.name, [], {}, [{
-        "source": job.source.name, "url": job.source.url, "status": None, "ok": False, "reason": reason,
-        "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}], EXTRACTOR_VERSION)
+    record = {"source": job.source.name, "url": job.source.url, "status": None, "ok": False, "reason": reason,
+              "bytes": 0, "duration_ms": 0.0, "stage": "discover", "at": datetime.now(UTC)}
+    retry_conflicts(lambda: warehouse.load_batch(con, run_id, job.source.name, [], {}, [record], EXTRACTOR_VERSION))
 
 
 def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, job: SourceRun,
@@ -110,7 +114,8 @@ def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings
     records = [pipeline.record_dict(r) for r in job.discovery.records]
     failures = pipeline.failure_counts(records)
     job.failures.update(failures)
-    job.totals.update(warehouse.load_batch(con, run_id, job.source.name, [], {}, records, EXTRACTOR_VERSION))
+    job.totals.update(retry_conflicts(
+        lambda: warehouse.load_batch(con, run_id, job.source.name, [], {}, records, EXTRACTOR_VERSION)))
     batches = chunks(urls, settings.batch_size)
     progress.emit("fetched", planned=len(urls))
     progress.emit("loaded", planned=len(batches))
@@ -168,7 +173,7 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
             kept.known_urls = set()  # the warehouse knows them; the saved state stays small
             stored = warehouse.known_urls(con, job.source.name)
             kept.retry = {url: runs for url, runs in kept.retry.items() if url not in stored}
-            warehouse.save_source_state(con, job.source.name, kept.to_json(), run_id)
+            retry_conflicts(partial(warehouse.save_source_state, con, job.source.name, kept.to_json(), run_id))
     return jobs
 
 
@@ -221,30 +226,30 @@ def summary_markdown(rows: list[dict[str, Any]]) -> str:
 def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", archive_dir: str | None = None
                 ) -> dict[str, Any] | State:
     """Run every enabled source once and load what is new into the warehouse."""
-    settings = load_settings(Path(sources_file), db_path=Path(db),
-                             archive_dir=Path(archive_dir) if archive_dir else None)
+    settings = load_settings(Path(sources_file), db_path=db, archive_dir=Path(archive_dir) if archive_dir else None)
     try:
-        con = warehouse.connect_writer(settings.db_path)
+        con = warehouse.connect_writer(settings.db_path, lake_data_path=settings.lake_data_path)
     except warehouse.WarehouseBusy as exc:
         # another run holds the warehouse: a clear refusal, not a crash with a traceback
         get_run_logger().error(str(exc))
         return Failed(message=str(exc))
-    run_id = warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), sources_file)
+    run_id = retry_conflicts(lambda: warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), sources_file))
     rows: list[dict[str, Any]] = []
     status = "failed"
     try:
-        warehouse.save_sources(con, settings.sources, run_id)
+        retry_conflicts(lambda: warehouse.save_sources(con, settings.sources, run_id))
         archive.reconcile(settings.archive_dir, warehouse.stored_hashes(con))
         with extraction_executor(settings) as pool:
             rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
         if any(row.get("articles_new") for row in rows):  # nothing new: incidents and search are unchanged
-            warehouse.refresh_incidents(con, run_id=run_id)
+            retry_conflicts(lambda: warehouse.refresh_incidents(con, run_id=run_id))
         status = "completed"
     finally:
         counts = {key: sum(int(r.get(key, 0)) for r in rows)
                   for key in ("discovered", "fetched", "articles_new", "duplicates", "events", "failures")}
         counts["sources"] = len(rows)
-        warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC))
+        retry_conflicts(lambda: warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC)))
+        record_run_snapshot(con, run_id)  # on a lake: what --at-run reads
         report_md = report.summary_markdown(con) if status == "completed" else ""
         con.close()
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(rows),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from prefect.runtime import flow_run
 import warehouse
 from extraction import EXTRACTOR_VERSION, extract_events
 from raqib import progress
+from warehouse.lake import record_run_snapshot, retry_conflicts
 
 
 @task(name="reextract-batch", cache_policy=NO_CACHE)
@@ -26,8 +28,8 @@ def reextract_batch(rows: list[tuple[str, str, Any, str | None]]) -> dict[str, l
 @flow(name="raqib-reextract", log_prints=True)
 def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_size: int = 500) -> dict[str, Any]:
     """Replace the events of every article extracted by an older extractor version, batch by batch."""
-    con = warehouse.connect_writer(Path(db))
-    run_id = warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), None)
+    con = warehouse.connect_writer(db if db.startswith("ducklake:") else Path(db))
+    run_id = retry_conflicts(lambda: warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), None))
     articles = events = 0
     status = "failed"
     try:
@@ -36,15 +38,17 @@ def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_siz
         while batch := list(islice(rows_iter, batch_size)):
             found = reextract_batch(batch)
             progress.emit("extracted", done=len(batch))
-            replaced = warehouse.replace_events(con, run_id, found, EXTRACTOR_VERSION)
+            # on a lake, a batch that lost a commit race with an ingestion is replaced again
+            replaced = retry_conflicts(partial(warehouse.replace_events, con, run_id, found, EXTRACTOR_VERSION))
             events += replaced
             articles += len(batch)
             progress.emit("events", done=replaced)
             progress.emit("loaded", done=1)
-        warehouse.refresh_incidents(con)
+        retry_conflicts(lambda: warehouse.refresh_incidents(con))
         status = "completed"
     finally:
-        warehouse.finish_run(con, run_id, status, {"articles_reextracted": articles, "events": events},
-                             datetime.now(UTC))
+        counts = {"articles_reextracted": articles, "events": events}
+        retry_conflicts(lambda: warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC)))
+        record_run_snapshot(con, run_id)  # on a lake: the old events stay readable at the earlier runs
         con.close()
     return {"run_id": run_id, "articles": articles, "events": events, "extractor_version": EXTRACTOR_VERSION}

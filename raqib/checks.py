@@ -44,16 +44,20 @@ def _check_duckdb_file(path: Path, write: bool) -> None:
         raise BadInput(f"warehouse {path} is not writable")
 
 
-def check_warehouse_to_write(path: Path) -> None:
-    """A warehouse `raqib run` may write: an existing DuckDB file, or one it can create."""
+def check_warehouse_to_write(path: Path | str) -> None:
+    """A warehouse `raqib run` may write: an existing DuckDB file, or one it can create (a lake is checked on open)."""
+    if isinstance(path, str) or str(path).startswith("ducklake:"):
+        return
     if path.exists() or path.is_symlink():
         _check_duckdb_file(path, write=True)
     else:
         check_can_create(path, "warehouse")
 
 
-def check_existing_warehouse(path: Path, write: bool = False) -> None:
-    """A warehouse that must already exist, to read (or, with write, to update)."""
+def check_existing_warehouse(path: Path | str, write: bool = False) -> None:
+    """A warehouse that must already exist, to read (or, with write, to update); a lake is checked on open."""
+    if isinstance(path, str) or str(path).startswith("ducklake:"):
+        return
     if not path.exists():
         raise BadInput(f"no warehouse at {path}: run `raqib run` (or `raqib demo`) first to create it")
     _check_duckdb_file(path, write)

@@ -43,15 +43,25 @@ def _positive(text: str) -> int:
     return value
 
 
+def _db(text: str) -> Path | str:
+    """Parse --db: a DuckDB file path, or a DuckLake URI kept as text (a path would fold its '//')."""
+    return text if text.startswith("ducklake:") else Path(text)
+
+
+DB_HELP = ("warehouse: a DuckDB file (default: raqib.duckdb) or a DuckLake, "
+           "ducklake:postgres:CONNINFO or ducklake:sqlite:PATH")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
+    default_db = _db(os.environ.get("RAQIB_DB") or "raqib.duckdb")  # RAQIB_DB, as the settings read it
     parser = argparse.ArgumentParser(prog="raqib",
                                      description="Arabic conflict news into structured events in DuckDB.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the ingestion flow once over the sources file")
     run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources TOML file (default: sources.toml)")
-    run.add_argument("--db", type=Path, default=Path("raqib.duckdb"), help="warehouse file (default: raqib.duckdb)")
+    run.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     run.add_argument("--archive", type=Path, default=None, help="text archive folder (default: archive/ by the db)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -67,35 +77,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
     sql.add_argument("query")
-    sql.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    sql.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("--at-run", default=None, metavar="RUN_ID",
+                     help="answer as the warehouse stood when that run finished (DuckLake only)")
 
     reextract = sub.add_parser("reextract", help="re-extract events of stored articles with the current extractor")
-    reextract.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    reextract.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     reextract.add_argument("--all", action="store_true", help="re-extract every article, not only older versions")
 
     export = sub.add_parser("export", help="write every table and view to Parquet or CSV files, or the ACLED-form CSVs")
-    export.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    export.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     export.add_argument("--format", choices=("parquet", "csv", "acled"), default="parquet",
                         help="acled: v_acled and v_acled_incidents as CSV in ACLED's own form")
     export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--at-run", default=None, metavar="RUN_ID",
+                        help="write the warehouse as it stood when that run finished (DuckLake only)")
 
     search = sub.add_parser("search", help="full-text search over article text (Arabic stemming)")
     search.add_argument("query")
-    search.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    search.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     search.add_argument("--limit", type=_positive, default=20)
 
     status = sub.add_parser("status", help="show the last runs and the failures by source and reason")
-    status.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    status.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     status.add_argument("--runs", type=_positive, default=10)
 
     serve = sub.add_parser("serve", help="run the flows on their schedules in one long process")
     serve.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
-    serve.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    serve.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     serve.add_argument("--archive", type=Path, default=None)
 
     report = sub.add_parser("report", help="write a self-contained HTML report of the warehouse")
-    report.add_argument("--db", type=Path, default=Path("raqib.duckdb"))
+    report.add_argument("--db", type=_db, default=default_db, help=DB_HELP)
     report.add_argument("--out", type=Path, default=Path("report.html"))
     report.add_argument("--since", type=_date, default=None)
     report.add_argument("--admin1", default=None, help="only events in this governorate")
@@ -188,7 +202,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     check_existing_warehouse(args.db)
     from warehouse import run_readonly_query
 
-    columns, rows = run_readonly_query(args.db, args.query)
+    columns, rows = run_readonly_query(args.db, args.query, at_run=args.at_run)
     print_rows(columns, rows, args.format)
     return 0
 
@@ -212,7 +226,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_folder(args.out, "output folder")
     from warehouse import export_tables
 
-    for path in export_tables(args.db, args.out, args.format):
+    for path in export_tables(args.db, args.out, args.format, at_run=args.at_run):
         print(path)
     return 0
 

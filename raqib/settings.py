@@ -26,7 +26,8 @@ class Settings:
     """Everything a run needs to know, in one place."""
 
     sources: tuple[Source, ...] = ()
-    db_path: Path = Path("raqib.duckdb")
+    # a DuckDB file, or a DuckLake URI kept as text (ducklake:postgres:CONNINFO, ducklake:sqlite:PATH)
+    db_path: Path | str = Path("raqib.duckdb")
     archive_dir: Path = Path("archive")
     state_dir: Path = Path(".raqib")
     rate_limit_per_host: float = 1.0
@@ -45,6 +46,7 @@ class Settings:
     max_items_per_source: int = 5000
     executor: str = "local"
     dask_address: str | None = None
+    lake_data_path: str | None = None
 
 
 _SETTING_TYPES: dict[str, type] = {
@@ -64,6 +66,7 @@ _SETTING_TYPES: dict[str, type] = {
     "max_items_per_source": int,
     "executor": str,
     "dask_address": str,
+    "lake_data_path": str,
 }
 
 
@@ -117,7 +120,7 @@ def parse_sources(items: Any, base_dir: Path) -> tuple[Source, ...]:
 def load_settings(
     sources_file: Path | None = None,
     *,
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     archive_dir: Path | None = None,
     env: dict[str, str] | None = None,
     **overrides: Any,
@@ -155,9 +158,13 @@ def load_settings(
         if key not in _SETTING_TYPES:
             raise SettingsError(f"unknown setting {key!r}")
         values[key] = value
-    db = db_path or Path(env.get("RAQIB_DB", "raqib.duckdb"))
-    archive = archive_dir or Path(env.get("RAQIB_ARCHIVE", str(db.parent / "archive")))
-    state = Path(env.get("RAQIB_STATE_DIR", str(db.parent / ".raqib")))
+    db: Path | str = db_path or env.get("RAQIB_DB", "raqib.duckdb")
+    if not str(db).startswith("ducklake:"):
+        db = Path(db)
+    # a lake has no folder of its own: the archive and state then go in the current folder
+    home = db.parent if isinstance(db, Path) else Path(".")
+    archive = archive_dir or Path(env.get("RAQIB_ARCHIVE", str(home / "archive")))
+    state = Path(env.get("RAQIB_STATE_DIR", str(home / ".raqib")))
     if values.get("rate_limit_per_host", 1.0) <= 0:
         raise SettingsError("rate_limit_per_host must be above zero")
     if values.get("executor", "local") not in ("local", "dask"):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import lake
 from warehouse.migrate import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,31 @@ def _claim_in_process(key: str, db_path: Path) -> None:
     raise WarehouseBusy(f"warehouse {db_path} already has an open writer in this process (pid {os.getpid()})")
 
 
-def connect_writer(db_path: Path | str, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing, refusing with WarehouseBusy if anyone else has it; apply migrations."""
+def _connect_lake_writer(uri: str, data_path: str | None) -> duckdb.DuckDBPyConnection:
+    """Open the lake for writing (other writers may be open too) and apply pending migrations."""
+    try:
+        con = lake.open_lake(uri, data_path)
+    except lake.LakeError as exc:
+        raise WarehouseError(str(exc)) from exc
+    try:
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        # two writers opening a new lake at once race on the migrations: the loser re-reads and goes on
+        lake.retry_conflicts(lambda: apply_migrations(con))
+        lake.ensure_lake_search(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_writer(db_path: Path | str, wait_seconds: float = 0.0,
+                   lake_data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing, refusing with WarehouseBusy if anyone else has it; apply migrations.
+
+    A `ducklake:` URI opens the lake instead; lake_data_path is where a new lake puts its Parquet files.
+    """
+    if lake.is_lake_uri(db_path):
+        return _connect_lake_writer(str(db_path), lake_data_path)
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = str(path.resolve())
@@ -157,10 +181,41 @@ def connect_writer(db_path: Path | str, wait_seconds: float = 0.0) -> duckdb.Duc
     return con
 
 
+def _connect_lake_reader(uri: str, sandbox: bool, at_run: str | None) -> duckdb.DuckDBPyConnection:
+    """Open the lake read-only, at its latest snapshot or at the one a run recorded."""
+    try:
+        con = lake.open_lake(uri, read_only=True)
+        if at_run is not None:
+            snapshot = lake.run_snapshot(con, at_run)
+            con.close()
+            con = lake.open_lake(uri, read_only=True, snapshot=snapshot)
+    except lake.LakeError as exc:
+        raise WarehouseError(str(exc)) from exc
+    except duckdb.CatalogException as exc:
+        raise WarehouseError(f"no warehouse in the lake {uri}: run `raqib run` first to create it ({exc})") from exc
+    if sandbox:
+        # The lake must still read its own Parquet files: only its data folder stays reachable.
+        row = con.execute(f"SELECT value FROM {lake.LAKE_ALIAS}.options() WHERE option_name = 'data_path'").fetchone()
+        data_path = str(row[0]) if row and row[0] else ""
+        if data_path and "://" not in data_path:
+            con.execute("SET allowed_directories = ?", [[data_path]])
+            con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
 def connect_reader(
-    db_path: Path | str, wait_seconds: float = 0.0, sandbox: bool = False
+    db_path: Path | str, wait_seconds: float = 0.0, sandbox: bool = False, at_run: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only; with sandbox=True the connection cannot touch any other file either."""
+    """Open the warehouse read-only; with sandbox=True the connection cannot touch any other file either.
+
+    On a lake, at_run names a finished run: the connection then sees the warehouse as that run left it.
+    """
+    if lake.is_lake_uri(db_path):
+        return _connect_lake_reader(str(db_path), sandbox, at_run)
+    if at_run is not None:
+        raise WarehouseError("history (--at-run) needs a DuckLake warehouse (--db ducklake:...); "
+                             "the DuckDB file keeps only its latest state")
     path = Path(db_path)
     if not path.is_file():
         raise WarehouseError(f"no warehouse at {path}: run `raqib run` (or `raqib demo`) first to create it")

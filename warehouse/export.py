@@ -30,8 +30,12 @@ class ReadOnlyQueryError(WarehouseError):
     """A query given to `raqib sql` tried to change something or failed."""
 
 
-def export_tables(db_path: Path | str, out_dir: Path | str, fmt: str = "parquet") -> list[Path]:
-    """Write each exported table and view to OUT_DIR/<name>.<ext> (parquet, csv, or acled: the ACLED-form CSVs)."""
+def export_tables(db_path: Path | str, out_dir: Path | str, fmt: str = "parquet",
+                  at_run: str | None = None) -> list[Path]:
+    """Write each exported table and view to OUT_DIR/<name>.<ext> (parquet, csv, or acled: the ACLED-form CSVs).
+
+    With at_run (a lake only), the warehouse as it stood when that run finished.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"export format must be {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out_dir)
@@ -45,7 +49,7 @@ def export_tables(db_path: Path | str, out_dir: Path | str, fmt: str = "parquet"
     ext = "parquet" if fmt == "parquet" else "csv"
     order = f" ORDER BY {_ACLED_ORDER}" if fmt == "acled" else ""
     written: list[Path] = []
-    con = connect_reader(db_path)
+    con = connect_reader(db_path, at_run=at_run)
     try:
         for name in names:
             target = out / f"{name}.{ext}"
@@ -81,10 +85,14 @@ def check_read_only(sql: str) -> list[str]:
     return [s.query for s in statements]
 
 
-def run_readonly_query(db_path: Path | str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run SQL on a read-only, sandboxed connection; return the column names and rows of the last statement."""
+def run_readonly_query(db_path: Path | str, sql: str,
+                       at_run: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run SQL on a read-only, sandboxed connection; return the column names and rows of the last statement.
+
+    With at_run (a lake only), the query sees the warehouse as it stood when that run finished.
+    """
     statements = check_read_only(sql)
-    con = connect_reader(db_path, sandbox=True)
+    con = connect_reader(db_path, sandbox=True, at_run=at_run)
     try:
         cursor: duckdb.DuckDBPyConnection | None = None
         for statement in statements:

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.acled import number_events, stored_events
+from warehouse.lake import guard_commit, is_lake_connection
 from warehouse.rows import (
     ACTOR_SCHEMA,
     ARTICLE_SCHEMA,
@@ -53,6 +54,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: commit on success, roll back everything on any error."""
     con.execute("BEGIN TRANSACTION")
     try:
+        guard_commit(con)  # on a lake: overlapping writers conflict, and the later one is retried
         yield
     except BaseException:
         # A failed rollback (say, the disk is full or the database was invalidated) must not hide the first error.
@@ -74,8 +76,10 @@ def start_run(
     started = utc(started_at) or datetime.now(UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     with transaction(con):
-        # Only one writer can hold the file, so a run still marked running here died without finishing.
-        con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        # Only one writer can hold the file, so a run still marked running here died without finishing
+        # (a lake has other live writers: there the mark is left alone).
+        if not is_lake_connection(con):
+            con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         con.execute(
             "INSERT INTO runs (run_id, flow_run_id, started_at, status, sources_file, counts) "
             "VALUES (?, ?, ?, 'running', ?, '{}')",
@@ -104,14 +108,18 @@ def save_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Any], run_id:
     now = datetime.now(UTC)
     with transaction(con):
         for source in sources:
+            # update, then insert if missing: DuckLake has no keys, so no ON CONFLICT
+            scale = getattr(source, "scale", None)
+            con.execute(
+                "UPDATE sources SET kind = ?, url = ?, language = ?, enabled = ?, last_seen = ?, run_id = ?, "
+                "scale = ? WHERE name = ?",
+                [source.kind, source.url, source.language, source.enabled, now, run_id, scale, source.name],
+            )
             con.execute(
                 "INSERT INTO sources (name, kind, url, language, enabled, first_seen, last_seen, run_id, scale) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-                "kind = excluded.kind, url = excluded.url, language = excluded.language, "
-                "enabled = excluded.enabled, last_seen = excluded.last_seen, run_id = excluded.run_id, "
-                "scale = excluded.scale",
-                [source.name, source.kind, source.url, source.language, source.enabled, now, now, run_id,
-                 getattr(source, "scale", None)],
+                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM sources WHERE name = ?)",
+                [source.name, source.kind, source.url, source.language, source.enabled, now, now, run_id, scale,
+                 source.name],
             )
 
 
@@ -223,8 +231,9 @@ def load_batch(
         for name in sorted(names):
             # Only new names: a repeated batch must leave every row as it was.
             con.execute(
-                "INSERT INTO sources (name, first_seen, last_seen, run_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [name, now, now, run_id],
+                "INSERT INTO sources (name, first_seen, last_seen, run_id) SELECT ?, ?, ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM sources WHERE name = ?)",
+                [name, now, now, run_id, name],
             )
     return counts
 
@@ -306,11 +315,9 @@ def save_source_state(
             raise ValueError(f"source state of {source!r} must be a JSON object")
         state = parsed
     with transaction(con):
-        con.execute(
-            "INSERT INTO source_state VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
-            "state = excluded.state, updated_at = excluded.updated_at, run_id = excluded.run_id",
-            [source, json_text(dict(state)), datetime.now(UTC), run_id],
-        )
+        con.execute("DELETE FROM source_state WHERE source = ?", [source])  # no ON CONFLICT on DuckLake
+        con.execute("INSERT INTO source_state VALUES (?, ?, ?, ?)",
+                    [source, json_text(dict(state)), datetime.now(UTC), run_id])
 
 
 def known_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.lake import adapt_sql, guard_commit, is_lake_connection
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 log = logging.getLogger(__name__)
@@ -46,11 +48,12 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     """Create the schema_migrations table itself (the one object no migration file makes)."""
-    con.execute(
+    sql = (
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
+    con.execute(adapt_sql(sql) if is_lake_connection(con) else sql)
 
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
@@ -62,6 +65,7 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[int]:
     """Apply every pending migration, each file and its record in one transaction; return the versions applied."""
     done = applied_versions(con)
+    on_lake = is_lake_connection(con)
     applied: list[int] = []
     for migration in available_migrations(directory):
         if migration.version in done:
@@ -71,7 +75,15 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATION
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(migration.sql)
+            # On a lake another writer may have applied it since `done` was read: look again inside the transaction.
+            row = con.execute("SELECT count(*) FROM schema_migrations WHERE version = ?",
+                              [migration.version]).fetchone()
+            if row and row[0]:
+                con.execute("ROLLBACK")
+                continue
+            guard_commit(con)
+            # DuckLake has no key constraints: the same file, minus them (docs/SCHEMA.md, "On DuckLake").
+            con.execute(adapt_sql(migration.sql) if on_lake else migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
                 [migration.version, migration.name, migration.checksum],

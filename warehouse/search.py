@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.lake import is_lake_connection, search_lake
 from warehouse.loads import transaction
 
 INDEX_SCHEMA = "fts_main_article_search"
@@ -38,6 +39,8 @@ def search_index_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the full-text index and the search(q) / search_any(q) macros in one transaction."""
+    if is_lake_connection(con):
+        return  # DuckLake stores no fts index: article_search is scanned instead (docs/SCHEMA.md)
     with transaction(con):
         con.execute(
             "PRAGMA create_fts_index('article_search', 'content_hash', 'title_norm', 'text_norm', "
@@ -57,6 +60,8 @@ def search_articles(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20)
     """Return the articles containing every word of the query (after Arabic normalisation and stemming), best first."""
     if not query.strip():
         return []
+    if is_lake_connection(con):
+        return search_lake(con, query, limit)  # no fts index on a lake (docs/SCHEMA.md, "On DuckLake")
     if not search_index_exists(con):
         raise RuntimeError("the warehouse has no search index yet: open it once with connect_writer")
     cursor = con.execute("SELECT * FROM search(?) LIMIT ?", [query, limit])
