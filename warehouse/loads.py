@@ -153,7 +153,9 @@ def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows) -> int:
 
 
 def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
-    """Store the normalised title and text of new articles (the full-text index input)."""
+    """Store the normalised title and text of new articles and add them to the full-text index."""
+    from warehouse.search import index_articles  # search builds on this module's transaction()
+
     if not hashes:
         return
     con.register("_new_hashes", pa.table({"h": pa.array(hashes, pa.string())}))
@@ -165,6 +167,7 @@ def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None
         )
     finally:
         con.unregister("_new_hashes")
+    index_articles(con, hashes)
 
 
 def load_batch(
