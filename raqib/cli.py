@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from raqib.settings import DEFAULT_SOURCES, SettingsError
+from raqib.settings import DEFAULT_SOURCES, SettingsError, prefect_home
 
 
 def _date(text: str) -> date:
@@ -281,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a research crawler on a closed network: no usage reports from the local Prefect server
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # before Prefect is imported: one lasting home, so a temporary server does not migrate a new database each run
+    os.environ["PREFECT_HOME"] = str(prefect_home())
     try:
         return COMMANDS[args.command](args)
     except SettingsError as exc:
