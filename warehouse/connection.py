@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -20,6 +21,12 @@ import duckdb
 from warehouse.migrate import apply_migrations
 
 log = logging.getLogger(__name__)
+
+if importlib.util.find_spec("pandas") is None:
+    # DuckDB's Python client tries `import pandas` while binding parameters and converting results, several
+    # times per query; an absent module is searched for on disk every time (measured: 0.2-0.4 ms a query,
+    # seconds per run). Marking it absent once makes each of those attempts fail at once.
+    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _open_writers: dict[str, weakref.ref[duckdb.DuckDBPyConnection]] = {}
 _open_writers_guard = threading.Lock()

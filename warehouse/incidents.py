@@ -24,6 +24,7 @@ from warehouse.loads import transaction
 from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
 
 DAY_TOLERANCE = timedelta(days=1)
+_WIDEN = timedelta(days=3)  # how much more than needed a re-clustering window reads when it must grow
 _PRECISION_RANK = {"day": 0, "week": 1, "month_part": 2, "range": 3, "month": 4}
 _NAME_PREFIX = re.compile(r"^(al|el|an|ar|as|ash|ad|adh|at|ath|az|ad)[- ]|^ال")
 
@@ -323,27 +324,35 @@ def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: lis
     if not blockable:
         return sorted(seeds, key=lambda r: r.event_id)
     blocks = {_block_key(r) for r in blockable}
-    windows = _merge_windows(_reach(r) for r in blockable)
+    loaded: dict[str, Report] = {}
+    windows: list[tuple[date, date]] = []
+    wanted = _merge_windows(_reach(r) for r in blockable)
     while True:
-        loaded = [r for r in _reports_in_windows(con, event_type, windows)
-                  if r.date_start and r.date_end and r.place_names and _block_key(r) in blocks]
-        index = {r.event_id: i for i, r in enumerate(loaded)}
+        # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
+        for r in _reports_in_windows(con, event_type, wanted):
+            if r.event_id not in loaded and r.date_start and r.date_end and r.place_names and _block_key(r) in blocks:
+                loaded[r.event_id] = r
+        windows = _merge_windows([*windows, *wanted])
+        for r in blockable:
+            loaded.setdefault(r.event_id, r)
+        reports = list(loaded.values())
+        index = {r.event_id: i for i, r in enumerate(reports)}
         neighbours: defaultdict[int, list[int]] = defaultdict(list)
-        for i, j in _candidate_pairs(loaded):
+        for i, j in _candidate_pairs(reports):
             neighbours[i].append(j)
             neighbours[j].append(i)
-        reached = {index[r.event_id] for r in blockable if r.event_id in index}
+        reached = {index[r.event_id] for r in blockable}
         queue = list(reached)
         while queue:
             for j in neighbours[queue.pop()]:
                 if j not in reached:
                     reached.add(j)
                     queue.append(j)
-        short = [_reach(loaded[i]) for i in reached if not _covered(_reach(loaded[i]), windows)]
+        short = [_reach(reports[i]) for i in reached if not _covered(_reach(reports[i]), windows)]
         if not short:
             break
-        windows = _merge_windows([*windows, *short])
-    found = {loaded[i].event_id: loaded[i] for i in reached}
+        wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
+    found = {reports[i].event_id: reports[i] for i in reached}
     for r in seeds:  # seeds that cannot be blocked stay incidents of their own
         found.setdefault(r.event_id, r)
     return sorted(found.values(), key=lambda r: r.event_id)
