@@ -125,6 +125,7 @@ def build_warehouse(path: Path, count: int, seed: int = 11) -> dict[str, Any]:
     started = time.perf_counter()
     path.unlink(missing_ok=True)
     con = warehouse.connect_writer(path)
+    con.execute("SET enable_progress_bar = false")
     seconds: dict[str, float] = {}
     try:
         run_id = warehouse.start_run(con, None, datetime(2026, 1, 1, tzinfo=UTC), "generated")
@@ -198,6 +199,7 @@ def cached_warehouse(cache_dir: Path, count: int, seed: int = 11) -> tuple[Path,
     building = path.with_suffix(".building")
     stats = build_warehouse(building, count, seed)
     shutil.move(building, path)
+    building.with_name(building.name + ".writer").unlink(missing_ok=True)  # connect_writer's note of its holder
     return path, {"cached": False, **stats}
 
 
