@@ -370,11 +370,12 @@ def growth(workdir: Path, seed: int, pages: int, base: int, repeat: int, cache_d
                       f"peak tree {run['memory']['process_tree_peak_rss_mb']} MB, {run['counts']}", flush=True)
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def median(label: str, pick: Any) -> float:
-        return round(statistics.median(pick(r) for r in runs[label]), 3)
+    def median(label: str, pick: Any) -> float | None:
+        values = [v for v in (pick(r) for r in runs[label]) if v is not None]
+        return round(statistics.median(values), 3) if values else None
 
     summary = {label: {"wall_seconds_median": median(label, lambda r: r["wall_seconds"]),
-                       "flow_seconds_median": median(label, lambda r: r["phases_seconds"]["flow"] or 0.0),
+                       "flow_seconds_median": median(label, lambda r: r["phases_seconds"]["flow"]),
                        "tree_peak_mb_median": median(label, lambda r: r["memory"]["process_tree_peak_rss_mb"]),
                        "run_hwm_mb_median": median(label, lambda r: r["memory"]["run_process_hwm_mb"])}
                for label in runs}
@@ -394,17 +395,19 @@ def ratios(record: dict[str, Any]) -> dict[str, float | None]:
     running = record.get("first_run_running_server", {}).get("wall_seconds")
     extractor = record.get("extractor", {}).get("ms_per_article")
     per_page = record.get("baseline", {}).get("ms_per_page")
-    growth = record.get("growth", {}).get("summary")
+    growth = record.get("growth", {}).get("summary") or {}
+
+    def large_over_empty(key: str) -> float | None:
+        large, empty = growth.get("large", {}).get(key), growth.get("empty", {}).get(key)
+        return round(large / empty, 3) if large and empty else None
+
     return {
         "full_run_over_trafilatura": round(first / baseline, 3) if baseline else None,
         "full_run_running_server_over_trafilatura": round(running / baseline, 3) if baseline and running else None,
         "rerun_over_first_run": round(rerun / first, 3) if rerun else None,
-        "growth_large_over_empty": round(growth["large"]["wall_seconds_median"]
-                                         / growth["empty"]["wall_seconds_median"], 3) if growth else None,
-        "growth_flow_large_over_empty": round(growth["large"]["flow_seconds_median"]
-                                              / growth["empty"]["flow_seconds_median"], 3) if growth else None,
-        "growth_peak_memory_large_over_empty": round(growth["large"]["tree_peak_mb_median"]
-                                                     / growth["empty"]["tree_peak_mb_median"], 3) if growth else None,
+        "growth_large_over_empty": large_over_empty("wall_seconds_median"),
+        "growth_flow_large_over_empty": large_over_empty("flow_seconds_median"),
+        "growth_peak_memory_large_over_empty": large_over_empty("tree_peak_mb_median"),
         "extractor_over_trafilatura": round(extractor / per_page, 3) if extractor and per_page else None,
         "run_pages_per_second": round(record["pages"] / first, 1),
     }
