@@ -12,6 +12,7 @@ the most precise, then the most recent report.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,12 @@ from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
 
 DAY_TOLERANCE = timedelta(days=1)
 _WIDEN = timedelta(days=3)  # how much more than needed a re-clustering window reads when it must grow
+# How far beyond the new events' dates an exact re-clustering may reach before it settles for their neighbourhood.
+HORIZON = timedelta(days=14)
+# An exact re-clustering may take in this many reports per new one (at least the floor) before it settles.
+_BUDGET_PER_SEED = 3
+_BUDGET_FLOOR = 300
+_ROUNDS = 3  # window widenings before an exact re-clustering settles for the neighbourhood (each redoes the pairs)
 _PRECISION_RANK = {"day": 0, "week": 1, "month_part": 2, "range": 3, "month": 4}
 _NAME_PREFIX = re.compile(r"^(al|el|an|ar|as|ash|ad|adh|at|ath|az|ad)[- ]|^ال")
 
@@ -313,21 +320,63 @@ def _reports_in_windows(con: duckdb.DuckDBPyConnection, event_type: str,
         con.unregister("_windows")
 
 
-def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: list[Report]) -> list[Report]:
-    """Return the seeds and every report linked to them through compatible pairs, ordered by event id.
+_SHORT = timedelta(days=7)  # reports whose date range is at most this long are found by a bisected date scan
+
+
+def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
+    """Return a function giving the indexes of the reports compatible with one report (same block, dates near).
+
+    Reports of short date ranges are kept sorted by start, so a lookup scans only the days near the report;
+    the few with long ranges (a month, a season) are checked one by one.
+    """
+    short: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    long: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(reports):
+        assert r.date_start is not None and r.date_end is not None
+        (short if r.date_end - r.date_start <= _SHORT else long)[_block_key(r)].append(i)
+    starts: dict[tuple[str, str], list[date]] = {}
+    for key, members in short.items():
+        members.sort(key=lambda i: (reports[i].date_start, reports[i].event_id))
+        starts[key] = [reports[i].date_start for i in members]  # type: ignore[misc]
+
+    def linked(i: int) -> list[int]:
+        r = reports[i]
+        assert r.date_start is not None and r.date_end is not None
+        key = _block_key(r)
+        # a partner ends at most a day before r starts, so a short one starts no earlier than that minus _SHORT
+        lo = bisect_left(starts.get(key, []), r.date_start - DAY_TOLERANCE - _SHORT)
+        hi = bisect_right(starts.get(key, []), r.date_end + DAY_TOLERANCE)
+        near = short[key][lo:hi] + long[key]
+        return [j for j in near if j != i and compatible(r, reports[j])]
+
+    return linked
+
+
+def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: list[Report],
+                     horizon: timedelta = HORIZON) -> tuple[list[Report], bool]:
+    """Return the reports to re-cluster with the seeds, ordered by event id, and whether that set is exact.
 
     Reports only link inside one block and across touching dates, so the search reads a date window around
-    the seeds and widens it until no member of the linked set could have a partner outside it: the result
-    is whole connected components, whose clustering does not depend on any other report.
+    the seeds and widens it until no member of the linked set could have a partner outside it: whole
+    connected components, whose clustering does not depend on any other report, so the result equals a
+    full rebuild's. In dense news (a town with clashes every day) a component can chain through all of
+    history; once it reaches `horizon` beyond the seeds' dates, needs more than a few widenings or takes in
+    more than a few reports per seed, the search stops, and the set is the seeds,
+    the reports they link to directly, and the whole old incidents of those (not exact, but bounded by
+    what the run added; old incidents further away stay as they are).
     """
     blockable = [r for r in seeds if r.date_start and r.date_end and r.place_names]
     if not blockable:
-        return sorted(seeds, key=lambda r: r.event_id)
+        return sorted(seeds, key=lambda r: r.event_id), True
     blocks = {_block_key(r) for r in blockable}
     loaded: dict[str, Report] = {}
     windows: list[tuple[date, date]] = []
     wanted = _merge_windows(_reach(r) for r in blockable)
-    while True:
+    limits = _merge_windows((lo - horizon, hi + horizon) for lo, hi in wanted)
+    first_round: dict[str, list[Report]] | None = None
+    exact = True
+    budget = max(_BUDGET_FLOOR, _BUDGET_PER_SEED * len(blockable))
+    for attempt in range(_ROUNDS + 1):
         # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
         for r in _reports_in_windows(con, event_type, wanted):
             if r.event_id not in loaded and r.date_start and r.date_end and r.place_names and _block_key(r) in blocks:
@@ -336,26 +385,42 @@ def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: lis
         for r in blockable:
             loaded.setdefault(r.event_id, r)
         reports = list(loaded.values())
+        linked = _neighbourhoods(reports)
         index = {r.event_id: i for i, r in enumerate(reports)}
-        neighbours: defaultdict[int, list[int]] = defaultdict(list)
-        for i, j in _candidate_pairs(reports):
-            neighbours[i].append(j)
-            neighbours[j].append(i)
+        if first_round is None:
+            first_round = {r.event_id: [reports[j] for j in linked(index[r.event_id])] for r in blockable}
+        # only the links of reached reports are computed, not every pair in the windows
         reached = {index[r.event_id] for r in blockable}
         queue = list(reached)
-        while queue:
-            for j in neighbours[queue.pop()]:
+        while queue and len(reached) <= budget:
+            for j in linked(queue.pop()):
                 if j not in reached:
                     reached.add(j)
                     queue.append(j)
+        if len(reached) > budget:
+            exact = False
+            break
         short = [_reach(reports[i]) for i in reached if not _covered(_reach(reports[i]), windows)]
         if not short:
             break
+        if attempt == _ROUNDS or not all(_covered(span, limits) for span in short):
+            exact = False
+            break
         wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
-    found = {reports[i].event_id: reports[i] for i in reached}
+    if exact:
+        found = {reports[i].event_id: reports[i] for i in reached}
+    else:
+        assert first_round is not None
+        found = {r.event_id: r for r in blockable}
+        found.update((r.event_id, r) for near in first_round.values() for r in near)
+        members = [e for group in _old_incidents(con, sorted(found)).values() for e in group]
+        missing = sorted(set(members) - set(found))
+        if missing:
+            for r in _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [missing]):
+                found[r.event_id] = r
     for r in seeds:  # seeds that cannot be blocked stay incidents of their own
         found.setdefault(r.event_id, r)
-    return sorted(found.values(), key=lambda r: r.event_id)
+    return sorted(found.values(), key=lambda r: r.event_id), exact
 
 
 def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[str, str],
@@ -438,12 +503,14 @@ def _delete_incidents(con: duckdb.DuckDBPyConnection, incident_ids: Iterable[str
         con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
 
 
-def update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | None = None) -> int:
+def update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | None = None,
+                     horizon: timedelta = HORIZON) -> int:
     """Cluster the events that have no incident yet, re-clustering only the incidents they can touch.
 
     The work follows what was added: for each new event, the reports of its type and block whose dates link
-    to it (affected_reports). The result equals a full rebuild's; incidents keep their ids where their
-    reports stay together. Runs in the caller's transaction; returns the incidents written.
+    to it (affected_reports). Where those links stay within `horizon` of the new dates the result equals a
+    full rebuild's; incidents keep their ids where their reports stay together. Runs in the caller's
+    transaction; returns the incidents written.
     """
     refreshed_at = refreshed_at or datetime.now(UTC)
     pending = con.execute("SELECT DISTINCT event_type FROM events ANTI JOIN incident_reports USING (event_id) "
@@ -452,13 +519,13 @@ def update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | No
     for (event_type,) in pending:
         seeds = _reports_where(con, "e.event_type = ? AND e.event_id NOT IN (SELECT event_id FROM incident_reports)",
                                [event_type])
-        reports = affected_reports(con, event_type, seeds)
+        reports, _ = affected_reports(con, event_type, seeds, horizon)
         old = _old_incidents(con, [r.event_id for r in reports])
         inside = {r.event_id for r in reports}
-        stray = [e for members in old.values() for e in members if e not in inside]
-        if stray:  # an old incident reaching outside the components (say, after a re-extraction): take it whole
-            extra = _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(stray))])
-            reports = affected_reports(con, event_type, [*reports, *extra])
+        stray = sorted({e for members in old.values() for e in members if e not in inside})
+        if stray:  # an old incident reaching outside the set (say, after a re-extraction): take it whole
+            reports = sorted([*reports, *_reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [stray])],
+                             key=lambda r: r.event_id)
             old = _old_incidents(con, [r.event_id for r in reports])
         previous = {e: incident_id for incident_id, members in old.items() for e in members}
         _delete_incidents(con, old)

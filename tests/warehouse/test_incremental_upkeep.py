@@ -173,3 +173,42 @@ def test_incidents_keep_their_ids_when_a_report_joins(db_path: Path) -> None:
         assert all(after[members] == before[members] for members in kept)
     finally:
         con.close()
+
+
+def test_a_chain_through_history_is_reclustered_only_near_the_new_report(db_path: Path) -> None:
+    """Daily clashes in one town link into one chain; a new report re-clusters its neighbourhood, not the chain."""
+    from itertools import combinations
+
+    from warehouse.incidents import compatible, load_reports
+
+    day0 = date(2021, 1, 1)
+    articles, events = [], {}
+    for n in range(120):
+        text = f"اشتباكات في هجين اليوم رقم {n}."
+        row = samples.article(f"outlet-{n % 3}", f"https://chain.example/{n}", "اشتباكات", day0 + timedelta(days=n),
+                              text)
+        articles.append(row)
+        day = (day0 + timedelta(days=n // 2)).isoformat()  # two reports a day: each links to the days around it
+        events[row["content_hash"]] = [samples.event("armed_clash", [], samples.HAJIN, day, None, "day", "اليوم",
+                                                     1 + n % 2, text.rstrip("."), text)]
+    late = articles.pop(60)
+    con = warehouse.connect_writer(db_path)
+    try:
+        load_in_batches(con, articles, events, size=len(articles), refresh=True)
+        before = {frozenset(m): i for i, m in con.execute(
+            "SELECT incident_id, list(event_id) FROM incident_reports GROUP BY incident_id").fetchall()}
+        run_id = warehouse.start_run(con, None, datetime.now(UTC), None)
+        warehouse.load_batch(con, run_id, "gen", [late], events, [], samples.EXTRACTOR)
+        with warehouse.loads.transaction(con):
+            update_incidents(con, horizon=timedelta(days=2))
+        after = {frozenset(m): i for i, m in con.execute(
+            "SELECT incident_id, list(event_id) FROM incident_reports GROUP BY incident_id").fetchall()}
+        reports = {r.event_id: r for r in load_reports(con)}
+        assert sorted(e for m in after for e in m) == sorted(reports)  # every event in exactly one incident
+        for members in after:  # complete linkage still holds everywhere
+            assert all(compatible(reports[a], reports[b]) for a, b in combinations(sorted(members), 2))
+        far = [m for m in before if all(abs((reports[e].date_start - date(2021, 1, 31)).days) > 10  # type: ignore[operator]
+                                        for e in m)]
+        assert far and all(after.get(m) == before[m] for m in far)  # the rest of the chain is untouched
+    finally:
+        con.close()
