@@ -245,6 +245,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     """Run every enabled source once and load what is new into the warehouse."""
     settings = load_settings(Path(sources_file), db_path=Path(db),
                              archive_dir=Path(archive_dir) if archive_dir else None)
+    opened = time.perf_counter()
     try:
         con = warehouse.connect_writer(settings.db_path)
     except warehouse.WarehouseBusy as exc:
@@ -259,6 +260,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         warehouse.save_sources(con, settings.sources, run_id)
         # only files numbered past the last committed one can be orphans: no stored hash needs loading
         archive.reconcile(settings.archive_dir, (), warehouse.next_archive_sequence(con))
+        stage_seconds["open"] = time.perf_counter() - opened
         with extraction_executor(settings) as pool:
             rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
         clock = time.perf_counter()
@@ -272,8 +274,12 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
                   for key in ("discovered", "fetched", "articles_new", "duplicates", "events", "failures")}
         counts["sources"] = len(rows)
         warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC))
+        clock = time.perf_counter()
         report_md = report.summary_markdown(con) if status == "completed" else ""
-        con.close()
+        stage_seconds["summary"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        con.close()  # DuckDB checkpoints here: what the run wrote goes from the log into the file
+        stage_seconds["close"] = time.perf_counter() - clock
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(rows),
                              description="raqib ingestion: per-source counts and failures")
     create_markdown_artifact(key="events-report", markdown=report_md,
