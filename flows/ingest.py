@@ -275,7 +275,8 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         counts["sources"] = len(rows)
         warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC))
         clock = time.perf_counter()
-        report_md = report.summary_markdown(con) if status == "completed" else ""
+        # this run's events and their incidents: a summary of the whole warehouse read all history every run
+        report_md = report.summary_markdown(con, run_id=run_id) if status == "completed" else ""
         stage_seconds["summary"] = time.perf_counter() - clock
         clock = time.perf_counter()
         con.close()  # DuckDB checkpoints here: what the run wrote goes from the log into the file
@@ -283,7 +284,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(rows),
                              description="raqib ingestion: per-source counts and failures")
     create_markdown_artifact(key="events-report", markdown=report_md,
-                             description="raqib: the warehouse in short (events, deadliest incidents)")
+                             description="raqib: what this run added (events, deadliest incidents)")
     reasons: Counter[str] = Counter()
     for r in rows:
         reasons.update(r.get("failure_reasons", {}))
