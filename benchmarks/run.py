@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,12 @@ from benchmarks.sitegen import GeneratedSite, generate_site
 DEFAULT_PAGES = 1500
 MAX_PAGES = 20000
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-GOALS = {"full_run_over_trafilatura": 1.0, "rerun_over_first_run": 0.30, "extractor_over_trafilatura": 0.15}
+GOALS = {"full_run_over_trafilatura": 1.0, "full_run_running_server_over_trafilatura": 0.7,
+         "rerun_over_first_run": 0.30, "growth_large_over_empty": 1.2, "growth_peak_memory_large_over_empty": 1.2,
+         "extractor_over_trafilatura": 0.25}
+GROWTH_PAGES = 1000
+GROWTH_BASE = 100_000
+CACHE_DIR = Path(tempfile.gettempdir()) / "raqib-bench-cache"
 FETCH_CONCURRENCY = 8  # the Settings default, so the server check asks what the pipeline asks
 
 
@@ -104,11 +110,15 @@ url = "{base_url}/sitemap_index.xml"
 """
 
 
-def prefect_env(workdir: Path, api_url: str | None, project: Path | None = None) -> dict[str, str]:
-    """A throwaway Prefect home, and either a running API server or time for the ephemeral one to start."""
-    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+def prefect_env(workdir: Path, api_url: str | None, project: Path | None = None,
+                home: Path | None = None) -> dict[str, str]:
+    """A Prefect home (the work folder's own unless given), and either a running API server or time for the
+    ephemeral one to start."""
+    env = {**os.environ, "PREFECT_HOME": str(home or workdir / "prefect-home"),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1"}
     env.pop("PREFECT_API_URL", None)
+    env.pop("RAQIB_PREFECT_HOME", None)
     if api_url:
         env["PREFECT_API_URL"] = api_url
     if project is not None:  # a scratch copy of the code, to measure a change before it is made
@@ -186,17 +196,18 @@ def phases(log: str, started: datetime, ended: datetime) -> dict[str, float | No
 
 
 def run_raqib(workdir: Path, base_url: str, label: str, profile: bool, api_url: str | None,
-              project: Path | None = None) -> dict[str, Any]:
+              project: Path | None = None, home: Path | None = None, db: str = "bench.duckdb",
+              archive: str = "archive") -> dict[str, Any]:
     """One `raqib run --json` in a subprocess, its wall time, result, server load and peak memory."""
     raqib = Path(sys.executable).parent / "raqib"
-    command = [str(raqib), "run", "--sources", str(workdir / "sources.toml"), "--db", str(workdir / "bench.duckdb"),
-               "--archive", str(workdir / "archive"), "--json"]
+    command = [str(raqib), "run", "--sources", str(workdir / "sources.toml"), "--db", str(workdir / db),
+               "--archive", str(workdir / archive), "--json"]
     raw_profile = workdir / f"profile-{label}.txt"
     if profile:
         py_spy = Path(sys.executable).parent / "py-spy"
         command = [str(py_spy), "record", "--subprocesses", "--rate", "50", "--format", "raw",
                    "--output", str(raw_profile), "--", *command]
-    env = prefect_env(workdir, api_url, project)
+    env = prefect_env(workdir, api_url, project, home)
     before = server_stats(base_url)
     stdout_path, stderr_path = workdir / f"{label}.stdout", workdir / f"{label}.stderr"
     clock = time.perf_counter()
@@ -256,13 +267,22 @@ def machine() -> dict[str, Any]:
 
 
 def benchmark(pages: int, seed: int, skip_baseline: bool, skip_rerun: bool, profile: bool,
-              keep: Path | None, api_server: bool = False, project: Path | None = None) -> dict[str, Any]:
-    """Generate, serve, time the baseline and the runs; return the record."""
+              keep: Path | None, api_server: bool = False, project: Path | None = None,
+              growth_pages: int = 0, growth_base: int = GROWTH_BASE, growth_repeat: int = 2,
+              cache_dir: Path = CACHE_DIR) -> dict[str, Any]:
+    """Generate, serve, time the baseline and the runs (and, with growth_pages, the growth measure); return the record.
+
+    Runs with a temporary Prefect server use one Prefect home for the whole benchmark, as `raqib run` now keeps
+    one: a warm-up run (no sources) pays its database migrations first, and its server start is recorded as
+    the cost of a throwaway home. Unless `api_server` (all runs on one running server), a first run into a
+    fresh warehouse is also timed on a running server, and the growth runs use that server too.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="raqib-bench-"))
     record: dict[str, Any] = {"timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "pages": pages,
                               "seed": seed, "code": str(project.resolve()) if project else "this checkout",
                               "prefect_api": "running server" if api_server else "ephemeral (per run)",
                               "machine_at_start": machine()}
+    home = workdir / "prefect-home"
     try:
         clock = time.perf_counter()
         generated = generate_site(workdir / "site", pages, seed)
@@ -285,23 +305,86 @@ def benchmark(pages: int, seed: int, skip_baseline: bool, skip_rerun: bool, prof
         with ExitStack() as stack:
             base_url = stack.enter_context(serve_in_process(generated.root))
             api_url = stack.enter_context(prefect_api_server(workdir)) if api_server else None
-            (workdir / "sources.toml").write_text(sources_toml(base_url, pages), encoding="utf-8")
             urls = [f"{base_url}/{p.parent.relative_to(generated.root).as_posix()}/" for p in generated.pages]
             record["server_alone"] = measure_throughput(urls, FETCH_CONCURRENCY)
             print(f"server alone: {record['server_alone']['pages_per_second']} pages/s", flush=True)
-            record["first_run"] = run_raqib(workdir, base_url, "first", profile, api_url, project)
+            if api_url is None:
+                # a run with no sources: the new Prefect home's migrations, paid once, as an operator's first run
+                (workdir / "sources.toml").write_text("[settings]\n", encoding="utf-8")
+                record["warmup_run"] = run_raqib(workdir, base_url, "warmup", False, None, project, home,
+                                                 db="warmup.duckdb", archive="warmup-archive")
+                print(f"warm-up (new Prefect home): {record['warmup_run']['wall_seconds']} s, server start "
+                      f"{record['warmup_run']['phases_seconds']['api_server_start']} s", flush=True)
+            (workdir / "sources.toml").write_text(sources_toml(base_url, pages), encoding="utf-8")
+            record["first_run"] = run_raqib(workdir, base_url, "first", profile, api_url, project, home)
             print(f"raqib run: {record['first_run']['wall_seconds']} s {record['first_run']['counts']}", flush=True)
             if not skip_rerun:
-                record["rerun"] = run_raqib(workdir, base_url, "rerun", profile, api_url, project)
+                record["rerun"] = run_raqib(workdir, base_url, "rerun", profile, api_url, project, home)
                 print(f"rerun: {record['rerun']['wall_seconds']} s {record['rerun']['counts']}", flush=True)
+            if api_url is None and not profile:
+                api_url = stack.enter_context(prefect_api_server(workdir))
+                record["first_run_running_server"] = run_raqib(workdir, base_url, "first-api", False, api_url,
+                                                               project, home, db="bench-api.duckdb",
+                                                               archive="archive-api")
+                print(f"raqib run on a running server: {record['first_run_running_server']['wall_seconds']} s",
+                      flush=True)
+            if growth_pages:
+                record["growth"] = growth(workdir, seed, growth_pages, growth_base, growth_repeat, cache_dir,
+                                          api_url, project, home)
         record["ratios"] = ratios(record)
         record["goals"] = goal_table(record["ratios"])
         record["machine_at_end"] = machine()
         return record
     finally:
         if keep is not None:
-            shutil.copytree(workdir, keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site"))
+            shutil.copytree(workdir, keep, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site", "growth-*"))
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def growth(workdir: Path, seed: int, pages: int, base: int, repeat: int, cache_dir: Path, api_url: str | None,
+           project: Path | None, home: Path) -> dict[str, Any]:
+    """The same new pages into an empty warehouse and into one of `base` generated articles, alternately.
+
+    Each run gets a fresh copy of its starting warehouse; runs alternate (empty, large, empty, ...) so that a
+    busy moment of the machine falls on both sides. Medians are compared.
+    """
+    from benchmarks.warehousegen import cached_warehouse
+
+    clock = time.perf_counter()
+    base_path, build = cached_warehouse(cache_dir, base)
+    print(f"growth: base warehouse of {base} articles ({'cached' if build.get('cached') else 'built'}, "
+          f"{build.get('file_mb')} MB) in {time.perf_counter() - clock:.1f} s", flush=True)
+    generated = generate_site(workdir / "growth-site", pages, seed + 1000)
+    runs: dict[str, list[dict[str, Any]]] = {"empty": [], "large": []}
+    with serve_in_process(generated.root) as base_url:
+        for n in range(repeat):
+            for label in ("empty", "large"):
+                folder = workdir / f"growth-{label}-{n}"
+                folder.mkdir()
+                (folder / "sources.toml").write_text(sources_toml(base_url, pages), encoding="utf-8")
+                if label == "large":
+                    shutil.copyfile(base_path, folder / "bench.duckdb")
+                run = run_raqib(folder, base_url, label, False, api_url, project, home)
+                runs[label].append(run)
+                print(f"growth {label} #{n + 1}: {run['wall_seconds']} s, flow {run['phases_seconds']['flow']} s, "
+                      f"peak tree {run['memory']['process_tree_peak_rss_mb']} MB, {run['counts']}", flush=True)
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def median(label: str, pick: Any) -> float | None:
+        values = [v for v in (pick(r) for r in runs[label]) if v is not None]
+        return round(statistics.median(values), 3) if values else None
+
+    summary = {label: {"wall_seconds_median": median(label, lambda r: r["wall_seconds"]),
+                       "flow_seconds_median": median(label, lambda r: r["phases_seconds"]["flow"]),
+                       "tree_peak_mb_median": median(label, lambda r: r["memory"]["process_tree_peak_rss_mb"]),
+                       "run_hwm_mb_median": median(label, lambda r: r["memory"]["run_process_hwm_mb"])}
+               for label in runs}
+    return {"pages": pages, "base_articles": base, "base_warehouse": build, "repeat": repeat,
+            "prefect_api": "running server" if api_url else "ephemeral (per run)", "summary": summary,
+            "runs": {label: [{k: r[k] for k in ("wall_seconds", "counts", "stage_seconds", "phases_seconds")}
+                             | {"memory": {k: v for k, v in r["memory"].items()
+                                           if k != "timeline_seconds_run_mb_tree_mb"}}
+                             for r in found] for label, found in runs.items()}}
 
 
 def ratios(record: dict[str, Any]) -> dict[str, float | None]:
@@ -309,11 +392,22 @@ def ratios(record: dict[str, Any]) -> dict[str, float | None]:
     first = record["first_run"]["wall_seconds"]
     baseline = record.get("baseline", {}).get("seconds")
     rerun = record.get("rerun", {}).get("wall_seconds")
+    running = record.get("first_run_running_server", {}).get("wall_seconds")
     extractor = record.get("extractor", {}).get("ms_per_article")
     per_page = record.get("baseline", {}).get("ms_per_page")
+    growth = record.get("growth", {}).get("summary") or {}
+
+    def large_over_empty(key: str) -> float | None:
+        large, empty = growth.get("large", {}).get(key), growth.get("empty", {}).get(key)
+        return round(large / empty, 3) if large and empty else None
+
     return {
         "full_run_over_trafilatura": round(first / baseline, 3) if baseline else None,
+        "full_run_running_server_over_trafilatura": round(running / baseline, 3) if baseline and running else None,
         "rerun_over_first_run": round(rerun / first, 3) if rerun else None,
+        "growth_large_over_empty": large_over_empty("wall_seconds_median"),
+        "growth_flow_large_over_empty": large_over_empty("flow_seconds_median"),
+        "growth_peak_memory_large_over_empty": large_over_empty("tree_peak_mb_median"),
         "extractor_over_trafilatura": round(extractor / per_page, 3) if extractor and per_page else None,
         "run_pages_per_second": round(record["pages"] / first, 1),
     }
@@ -336,12 +430,14 @@ def print_summary(record: dict[str, Any]) -> None:
     for name, goal in record["goals"].items():
         value = "-" if goal["value"] is None else f"{goal['value']:.3f}"
         print(f"{name:30} {value:>6}  {goal['goal']:>5}  {goal['met']}")
-    for label in ("first_run", "rerun"):
+    for label in ("warmup_run", "first_run", "rerun", "first_run_running_server"):
         if label in record:
             run = record[label]
-            print(f"{label}: {run['wall_seconds']} s; stages {run['stage_seconds']}; outside stages "
-                  f"{run['outside_stages_seconds']} s; peak tree RSS {run['memory']['process_tree_peak_rss_mb']} MB; "
-                  f"server CPU share {run['server']['cpu_share_of_wall']}")
+            print(f"{label}: {run['wall_seconds']} s; phases {run['phases_seconds']}; stages {run['stage_seconds']}; "
+                  f"peak tree RSS {run['memory']['process_tree_peak_rss_mb']} MB")
+    if "growth" in record:
+        print(f"growth ({record['growth']['pages']} pages, base {record['growth']['base_articles']} articles): "
+              f"{record['growth']['summary']}")
 
 
 def memory_check(small: int, large: int, seed: int, out: Path) -> dict[str, Any]:
@@ -377,6 +473,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--project", type=Path,
                         help="run raqib from this copy of the code (PYTHONPATH) to measure a change in a scratch copy")
     parser.add_argument("--keep", type=Path, help="copy the work folder (database, logs, profiles) here")
+    parser.add_argument("--growth-pages", type=int, default=GROWTH_PAGES,
+                        help=f"new pages of the growth measure (default {GROWTH_PAGES}; 0 skips it)")
+    parser.add_argument("--growth-base", type=int, default=GROWTH_BASE,
+                        help=f"generated articles already in the large warehouse (default {GROWTH_BASE})")
+    parser.add_argument("--growth-repeat", type=int, default=2, help="runs per warehouse size (medians are compared)")
+    parser.add_argument("--cache", type=Path, default=CACHE_DIR,
+                        help=f"where generated warehouses are kept between benchmarks (default {CACHE_DIR})")
     args = parser.parse_args(argv)
     if args.memory_check and "--pages" not in (argv if argv is not None else sys.argv):
         args.pages = MAX_PAGES
@@ -395,7 +498,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
         return 0
     record = benchmark(args.pages, args.seed, args.skip_baseline, args.skip_rerun, args.profile, args.keep,
-                       args.api_server, args.project)
+                       args.api_server, args.project, args.growth_pages, args.growth_base, args.growth_repeat,
+                       args.cache)
     suffix = ("-api-server" if args.api_server else "") + ("-profile" if args.profile else "") + (
         "-scratch" if args.project else "")
     path = write_record(record, args.out, f"{record['timestamp']}-N{args.pages}{suffix}",

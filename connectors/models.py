@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -109,6 +109,9 @@ class SourceState:
     cursor: str | None = None
     known_urls: set[str] = field(default_factory=set)
     retry: dict[str, int] = field(default_factory=dict)  # canonical URL -> runs it has failed so far
+    # Which of some canonical URLs are known elsewhere (the warehouse), asked with what a discovery brings
+    # rather than loading every stored URL into `known_urls`. Not saved with the state.
+    lookup: Callable[[list[str]], set[str]] | None = field(default=None, compare=False, repr=False)
 
     def settle(self, records: Iterable[FetchRecord], max_runs: int = MAX_RETRY_RUNS) -> None:
         """After a run's documents are safely stored: fetched URLs and permanent failures become known;
@@ -163,6 +166,7 @@ class SourceState:
             cursor=self.cursor,
             known_urls=set(self.known_urls),
             retry=dict(self.retry),
+            lookup=self.lookup,
         )
 
 

@@ -46,16 +46,18 @@ def fetch_task(settings: Settings, source: Source, urls: list[str]) -> tuple[lis
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_task(docs: list[RawDocument], stored: set[str], pool: Executor | None) -> pipeline.ExtractedBatch:
-    """Extract article text and events for one batch; stored content is skipped."""
-    return pipeline.extract_batch(docs, stored, pool)
+def extract_task(docs: list[RawDocument], pool: Executor | None) -> pipeline.ExtractedBatch:
+    """Extract article text and events for one batch (on the pool's processes)."""
+    return pipeline.extract_batch(docs, frozenset(), pool)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_task(con: duckdb.DuckDBPyConnection, run_id: str, source: str, batch: pipeline.ExtractedBatch,
-              records: list[dict[str, Any]], settings: Settings, stored: set[str]) -> dict[str, int]:
-    """Archive new texts, then load the batch in one warehouse transaction."""
-    pipeline.archive_new_articles(settings.archive_dir, batch, stored, warehouse.next_archive_sequence(con))
+              records: list[dict[str, Any]], settings: Settings, sequence: list[int]) -> dict[str, int]:
+    """Archive new texts, then load the batch in one warehouse transaction; `sequence` holds the next file number."""
+    stored = warehouse.stored_hashes(con, pipeline.content_hashes(batch))  # only this batch's hashes are asked
+    pipeline.forget_stored(batch, stored)
+    sequence[0] = pipeline.archive_new_articles(settings.archive_dir, batch, stored, sequence[0])
     # on a lake, a batch that lost a commit race with another writer is loaded again (nothing doubles)
     return retry_conflicts(lambda: warehouse.load_batch(con, run_id, source, batch.articles, batch.events, records,
                                                         EXTRACTOR_VERSION))
@@ -101,13 +103,15 @@ def source_broke(con: duckdb.DuckDBPyConnection, run_id: str, job: SourceRun, ex
 
 
 def plan_batches(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, job: SourceRun,
-                 known: set[str], planned: set[str]) -> list[list[str]]:
+                 planned: set[str]) -> list[list[str]]:
     """Record a source's discovery and split its new and retried URLs into fetch batches.
 
     A URL another source of this run already plans to fetch (a feed and a sitemap of one site) is left out.
     """
     assert job.discovery is not None
-    retry = [u for u in warehouse.urls_to_retry(con, job.source.name) if u not in known]
+    failed = warehouse.urls_to_retry(con, job.source.name)
+    known = warehouse.known_among(con, failed)
+    retry = [u for u in failed if u not in known]
     urls = [u for u in dict.fromkeys(retry + [item.url for item in job.discovery.items]) if u not in planned]
     planned.update(urls)
     job.totals.update(discovered=len(job.discovery.items), retried=len(retry))
@@ -131,23 +135,35 @@ def interleave(plans: list[tuple[SourceRun, list[list[str]]]]) -> list[tuple[Sou
     return order
 
 
+@dataclass
+class Loading:
+    """The run's loading side: the writer connection, the run, the next archive number."""
+
+    con: duckdb.DuckDBPyConnection
+    run_id: str
+    settings: Settings
+    sequence: list[int]
+
+
 def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, pool: Executor | None
                    ) -> list[SourceRun]:
     """Discover all sources at once, fetch their batches a few at a time, extract and load each in turn.
 
     Network waits overlap across sources (each host keeps its own rate limit); extraction uses the
-    pool; loads stay in this thread, one transaction per batch. A source's state is saved only once
-    all its batches are in, so a crash makes the next run discover it again.
+    pool, and while it works on one batch this thread loads the one before, so the pool's processes
+    are not idle during loads. A source's state is saved only once all its batches are in, so a crash
+    makes the next run discover it again.
     """
     jobs = [SourceRun(s) for s in settings.sources if s.enabled]
     progress.emit("sources", planned=len(jobs))
-    # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched again
-    known = set().union(*(warehouse.known_urls(con, s.name) for s in settings.sources))
+    # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched
+    # again: each discovery asks the warehouse about the URLs it found, on a cursor of its own (its thread)
+    cursors = [con.cursor() for _ in jobs]
     found = {}
-    for job in jobs:
+    for job, cursor in zip(jobs, cursors, strict=True):
         saved = warehouse.get_source_state(con, job.source.name)
         state = SourceState.from_json(json.dumps(saved) if saved else None)
-        state.known_urls = known
+        state.lookup = partial(warehouse.known_among, cursor)
         found[job.source.name] = (time.perf_counter(), discover_task.submit(settings, job.source, state))
     plans = []
     planned: set[str] = set()
@@ -156,56 +172,77 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
         try:
             job.discovery = future.result()
             job.seconds["discover"] += time.perf_counter() - started
-            plans.append((job, plan_batches(con, run_id, settings, job, known, planned)))
+            plans.append((job, plan_batches(con, run_id, settings, job, planned)))
         except Exception as exc:  # one broken source never stops the others
             source_broke(con, run_id, job, exc)
         progress.emit("sources", done=1)
+    for cursor in cursors:
+        cursor.close()
+    loading = Loading(con, run_id, settings, [warehouse.next_archive_sequence(con)])
     window: deque[tuple[SourceRun, Any, int]] = deque()
+    extracted: tuple[SourceRun, Any, list[dict[str, Any]], float] | None = None
     for job, urls in interleave(plans):
         window.append((job, fetch_task.submit(settings, job.source, urls), len(urls)))
-        if len(window) > settings.sources_in_parallel:
-            process_batch(con, run_id, settings, pool, *window.popleft())
+        # one batch more than before is in flight: the one extracting while its predecessor loads
+        if len(window) >= settings.sources_in_parallel:
+            extracted = next_batch(loading, pool, *window.popleft(), extracted)
     while window:
-        process_batch(con, run_id, settings, pool, *window.popleft())
+        extracted = next_batch(loading, pool, *window.popleft(), extracted)
+    if extracted is not None:
+        load_extracted(loading, *extracted)
     for job in jobs:
         if not job.broken and job.discovery is not None:
             kept = job.discovery.state.copy()
             kept.known_urls = set()  # the warehouse knows them; the saved state stays small
-            stored = warehouse.known_urls(con, job.source.name)
+            stored = warehouse.known_among(con, kept.retry)
             kept.retry = {url: runs for url, runs in kept.retry.items() if url not in stored}
             retry_conflicts(partial(warehouse.save_source_state, con, job.source.name, kept.to_json(), run_id))
     return jobs
 
 
-def process_batch(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings, pool: Executor | None,
-                  job: SourceRun, pending: Any, size: int) -> None:
-    """Wait for one fetched batch of `size` URLs, extract it and load it."""
+def next_batch(loading: Loading, pool: Executor | None, job: SourceRun, pending: Any, size: int,
+               previous: tuple[SourceRun, Any, list[dict[str, Any]], float] | None
+               ) -> tuple[SourceRun, Any, list[dict[str, Any]], float] | None:
+    """Wait for one fetched batch of `size` URLs and start its extraction, then load the batch extracted before it.
+
+    Returns what the next call must load: this batch, still extracting.
+    """
     if job.broken:
         progress.emit("fetched", done=size)
-        return
+        return previous
     clock = time.perf_counter()
     try:
         docs, fetch_records = pending.result()
     except Exception as exc:
-        source_broke(con, run_id, job, exc)
-        return
+        source_broke(loading.con, loading.run_id, job, exc)
+        return previous
     finally:
         progress.emit("fetched", done=size)
     # stamped on arrival, so a later extraction failure of the same URL is its latest word
     fetch_rows = [pipeline.record_dict(r) for r in fetch_records]
     job.seconds["fetch_wait"] += time.perf_counter() - clock
+    job.totals["fetched"] += len(docs)
+    future = extract_task.submit(as_is(docs), pool)
+    if previous is not None:
+        load_extracted(loading, *previous)
+    return job, future, fetch_rows, time.perf_counter()
+
+
+def load_extracted(loading: Loading, job: SourceRun, future: Any, fetch_rows: list[dict[str, Any]],
+                   submitted: float) -> None:
+    """Wait for a batch's extraction and load it in one transaction."""
     clock = time.perf_counter()
-    stored = warehouse.stored_hashes(con)
-    extracted = extract_task(as_is(docs), as_is(stored), pool)
+    extracted = future.result()
+    # the wait is what extraction adds to the critical path; the rest of its time overlapped a load
     job.seconds["extract"] += time.perf_counter() - clock
     clock = time.perf_counter()
     rows = fetch_rows + extracted.rejections
     failures = pipeline.failure_counts(rows)
     job.failures.update(failures)
-    job.totals["fetched"] += len(docs)
     progress.emit("extracted", done=len(extracted.articles))
     progress.emit("failures", done=sum(failures.values()))
-    job.totals.update(load_task(con, run_id, job.source.name, as_is(extracted), as_is(rows), settings, as_is(stored)))
+    job.totals.update(load_task(loading.con, loading.run_id, job.source.name, as_is(extracted), as_is(rows),
+                                loading.settings, as_is(loading.sequence)))
     job.seconds["load"] += time.perf_counter() - clock
     progress.emit("loaded", done=1)
 
@@ -227,6 +264,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
                 ) -> dict[str, Any] | State:
     """Run every enabled source once and load what is new into the warehouse."""
     settings = load_settings(Path(sources_file), db_path=db, archive_dir=Path(archive_dir) if archive_dir else None)
+    opened = time.perf_counter()
     try:
         con = warehouse.connect_writer(settings.db_path, lake_data_path=settings.lake_data_path)
     except warehouse.WarehouseBusy as exc:
@@ -235,14 +273,20 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         return Failed(message=str(exc))
     run_id = retry_conflicts(lambda: warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), sources_file))
     rows: list[dict[str, Any]] = []
+    stage_seconds: dict[str, float] = {}
     status = "failed"
     try:
         retry_conflicts(lambda: warehouse.save_sources(con, settings.sources, run_id))
-        archive.reconcile(settings.archive_dir, warehouse.stored_hashes(con))
+        # only files numbered past the last committed one can be orphans: no stored hash needs loading
+        archive.reconcile(settings.archive_dir, (), warehouse.next_archive_sequence(con))
+        stage_seconds["open"] = time.perf_counter() - opened
         with extraction_executor(settings) as pool:
             rows = [job.summary() for job in ingest_sources(con, run_id, settings, pool)]
+        clock = time.perf_counter()
         if any(row.get("articles_new") for row in rows):  # nothing new: incidents and search are unchanged
+            # only near the new events; the search index grew with each load already
             retry_conflicts(lambda: warehouse.refresh_incidents(con, run_id=run_id))
+        stage_seconds["incidents"] = time.perf_counter() - clock
         status = "completed"
     finally:
         counts = {key: sum(int(r.get(key, 0)) for r in rows)
@@ -250,16 +294,20 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         counts["sources"] = len(rows)
         retry_conflicts(lambda: warehouse.finish_run(con, run_id, status, counts, datetime.now(UTC)))
         record_run_snapshot(con, run_id)  # on a lake: what --at-run reads
-        report_md = report.summary_markdown(con) if status == "completed" else ""
-        con.close()
+        clock = time.perf_counter()
+        # this run's events and their incidents: a summary of the whole warehouse read all history every run
+        report_md = report.summary_markdown(con, run_id=run_id) if status == "completed" else ""
+        stage_seconds["summary"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        con.close()  # DuckDB checkpoints here: what the run wrote goes from the log into the file
+        stage_seconds["close"] = time.perf_counter() - clock
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(rows),
                              description="raqib ingestion: per-source counts and failures")
     create_markdown_artifact(key="events-report", markdown=report_md,
-                             description="raqib: the warehouse in short (events, deadliest incidents)")
+                             description="raqib: what this run added (events, deadliest incidents)")
     reasons: Counter[str] = Counter()
     for r in rows:
         reasons.update(r.get("failure_reasons", {}))
-    stage_seconds: dict[str, float] = {}
     for r in rows:
         for stage, value in r.get("seconds", {}).items():
             stage_seconds[stage] = stage_seconds.get(stage, 0.0) + value

@@ -44,7 +44,8 @@ def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_siz
             articles += len(batch)
             progress.emit("events", done=replaced)
             progress.emit("loaded", done=1)
-        retry_conflicts(lambda: warehouse.refresh_incidents(con))
+        # texts did not change: the search index stands
+        retry_conflicts(lambda: warehouse.refresh_incidents(con, search_index=False))
         status = "completed"
     finally:
         counts = {"articles_reextracted": articles, "events": events}

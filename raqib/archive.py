@@ -37,11 +37,13 @@ def write_article(archive_dir: Path, sequence: int, digest: str, text: str) -> P
     return target
 
 
-def reconcile(archive_dir: Path, stored: Iterable[str]) -> int:
+def reconcile(archive_dir: Path, stored: Iterable[str], from_sequence: int = 0) -> int:
     """Delete archive files and temp files whose article never reached the warehouse.
 
     A run killed between writing the archive and committing its batch leaves such files;
-    the next run writes them again under the number the warehouse then gives them.
+    the next run writes them again under the number the warehouse then gives them. Files numbered
+    below `from_sequence` (the warehouse's next number) are committed ones and are left alone, so
+    the flow need not hold every stored hash.
     """
     keep = set(stored)
     removed = 0
@@ -49,6 +51,8 @@ def reconcile(archive_dir: Path, stored: Iterable[str]) -> int:
         return 0
     for path in archive_dir.iterdir():
         match = _ARCHIVE_FILE.match(path.name)
+        if match and int(match.group(1)) < from_sequence:
+            continue
         if (match and match.group(2) not in keep) or path.name.endswith(".tmp"):
             path.unlink(missing_ok=True)
             removed += 1

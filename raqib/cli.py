@@ -21,7 +21,7 @@ from raqib.checks import (
     check_warehouse_to_write,
 )
 from raqib.output import print_run_summary, print_table
-from raqib.settings import DEFAULT_SOURCES, Settings, SettingsError, load_settings
+from raqib.settings import DEFAULT_SOURCES, Settings, SettingsError, load_settings, prefect_home
 
 
 def _date(text: str) -> date:
@@ -316,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a research crawler on a closed network: no usage reports from the local Prefect server
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # before Prefect is imported: one lasting home, so a temporary server does not migrate a new database each run
+    os.environ["PREFECT_HOME"] = str(prefect_home())
     try:
         return COMMANDS[args.command](args)
     except (SettingsError, BadInput) as exc:  # bad input: one line, no traceback

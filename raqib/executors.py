@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,14 +24,16 @@ class LazyProcessPool(Executor):
         """Remember the size; no process starts yet."""
         self.max_workers = max_workers
         self.pool: ProcessPoolExecutor | None = None
+        self._starting = threading.Lock()  # two batches' extractions may ask for the pool at once
 
     def _started_pool(self) -> ProcessPoolExecutor:
         """The process pool, started on first use."""
-        if self.pool is None:
-            # spawn, not fork: the flow process runs Prefect's threads, which a fork would copy mid-state
-            self.pool = ProcessPoolExecutor(max_workers=self.max_workers,
-                                            mp_context=multiprocessing.get_context("spawn"))
-        return self.pool
+        with self._starting:
+            if self.pool is None:
+                # spawn, not fork: the flow process runs Prefect's threads, which a fork would copy mid-state
+                self.pool = ProcessPoolExecutor(max_workers=self.max_workers,
+                                                mp_context=multiprocessing.get_context("spawn"))
+            return self.pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Run one call in the pool."""

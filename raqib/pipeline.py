@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,8 +95,13 @@ def article_row(article: Article) -> dict[str, Any]:
     }
 
 
-def extract_batch(docs: list[RawDocument], stored_hashes: set[str], pool: Executor | None = None) -> ExtractedBatch:
-    """Extract articles and events; content already stored is not extracted again."""
+def extract_batch(docs: list[RawDocument], stored_hashes: AbstractSet[str] = frozenset(),
+                  pool: Executor | None = None) -> ExtractedBatch:
+    """Extract articles and events; content among `stored_hashes` (or repeated in the batch) keeps no events.
+
+    The flow passes no stored hashes (the warehouse is asked about the batch's own hashes afterwards,
+    forget_stored) rather than loading every stored hash for every batch.
+    """
     batch = ExtractedBatch()
     results = list(pool.map(article_and_events, docs, chunksize=8)) if pool else [article_and_events(d) for d in docs]
     seen: set[str] = set()
@@ -117,7 +123,20 @@ def extract_batch(docs: list[RawDocument], stored_hashes: set[str], pool: Execut
     return batch
 
 
-def archive_new_articles(archive_dir: Path, batch: ExtractedBatch, stored_hashes: set[str], next_sequence: int) -> int:
+def content_hashes(batch: ExtractedBatch) -> list[str]:
+    """The distinct content hashes of a batch's articles."""
+    return sorted({row["content_hash"] for row in batch.articles})
+
+
+def forget_stored(batch: ExtractedBatch, stored_hashes: AbstractSet[str]) -> None:
+    """Drop the events of articles whose content the warehouse already holds, and count them as seen again."""
+    for digest in stored_hashes:
+        if batch.events.pop(digest, None) is not None:
+            batch.seen_again += 1  # its repeats inside the batch were counted by extract_batch
+
+
+def archive_new_articles(archive_dir: Path, batch: ExtractedBatch, stored_hashes: AbstractSet[str],
+                         next_sequence: int) -> int:
     """Write each new article's text to the archive before its batch commits; return the next number."""
     written: set[str] = set()
     for row in batch.articles:

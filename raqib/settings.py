@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,17 @@ SOURCE_KINDS = ("rss", "sitemap", "wordpress", "directory", "page")
 # ACLED's source_scale words for one outlet (ACLED Codebook 2024); v_acled and the ACLED export use them.
 SOURCE_SCALES = ("Local partner", "Subnational", "National", "Regional", "International", "New media", "Other")
 DEFAULT_SOURCES = Path("sources.toml")
+
+
+def prefect_home(env: Mapping[str, str] | None = None) -> Path:
+    """Where Prefect keeps its database: RAQIB_PREFECT_HOME, else PREFECT_HOME, else ~/.prefect.
+
+    Kept across runs on purpose: the temporary API server of a one-off `raqib run` then finds its
+    database migrated and its block types registered, instead of paying both on every run.
+    """
+    env = os.environ if env is None else env
+    chosen = env.get("RAQIB_PREFECT_HOME") or env.get("PREFECT_HOME") or "~/.prefect"
+    return Path(chosen).expanduser()
 
 
 class SettingsError(ValueError):
@@ -47,6 +59,7 @@ class Settings:
     executor: str = "local"
     dask_address: str | None = None
     lake_data_path: str | None = None
+    prefect_home: Path = field(default_factory=prefect_home)
 
 
 _SETTING_TYPES: dict[str, type] = {
@@ -169,4 +182,5 @@ def load_settings(
         raise SettingsError("rate_limit_per_host must be above zero")
     if values.get("executor", "local") not in ("local", "dask"):
         raise SettingsError("executor must be 'local' or 'dask'")
-    return Settings(sources=sources, db_path=db, archive_dir=archive, state_dir=state, **values)
+    return Settings(sources=sources, db_path=db, archive_dir=archive, state_dir=state, prefect_home=prefect_home(env),
+                    **values)

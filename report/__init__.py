@@ -17,13 +17,13 @@ __all__ = ["read_report_data", "summary_markdown", "write_report"]
 
 
 def read_report_data(db: Path | str | duckdb.DuckDBPyConnection, since: date | None = None,
-                     admin1: str | None = None) -> ReportData:
-    """Read the filtered report data from a warehouse file (opened read-only) or an open connection."""
+                     admin1: str | None = None, run_id: str | None = None) -> ReportData:
+    """Read the filtered report data (of one run's events, with run_id) from a warehouse file or a connection."""
     if isinstance(db, duckdb.DuckDBPyConnection):
-        return load_report_data(db, since=since, admin1=admin1)
+        return load_report_data(db, since=since, admin1=admin1, run_id=run_id)
     con = open_warehouse(Path(db))
     try:
-        return load_report_data(con, since=since, admin1=admin1)
+        return load_report_data(con, since=since, admin1=admin1, run_id=run_id)
     finally:
         con.close()
 
@@ -46,6 +46,6 @@ def write_report(db_path: Path, out: Path, since: date | None = None, admin1: st
 
 
 def summary_markdown(db_path: Path | str | duckdb.DuckDBPyConnection, since: date | None = None,
-                     admin1: str | None = None) -> str:
+                     admin1: str | None = None, run_id: str | None = None) -> str:
     """A short markdown summary (headline numbers, types, deadliest incidents) for the flow's Prefect artifact."""
-    return render_markdown(read_report_data(db_path, since=since, admin1=admin1))
+    return render_markdown(read_report_data(db_path, since=since, admin1=admin1, run_id=run_id))

@@ -99,8 +99,9 @@ def existing_columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str] 
 
 
 def select_rows(con: duckdb.DuckDBPyConnection, relation: str, wanted: tuple[str, ...],
-                aliases: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Select the wanted columns (NULL for any the warehouse lacks) as dictionaries."""
+                aliases: dict[str, str] | None = None, where: str = "", params: list[Any] | None = None
+                ) -> list[dict[str, Any]]:
+    """Select the wanted columns (NULL for any the warehouse lacks) as dictionaries, optionally filtered."""
     have = existing_columns(con, relation)
     if have is None:
         return []
@@ -109,7 +110,8 @@ def select_rows(con: duckdb.DuckDBPyConnection, relation: str, wanted: tuple[str
     for name in wanted:
         source = name if name in have else aliases.get(name)
         parts.append(f'"{source}" AS "{name}"' if source in have else f'NULL AS "{name}"')
-    cursor = con.execute(f"SELECT {', '.join(parts)} FROM {relation}")
+    cursor = con.execute(f"SELECT {', '.join(parts)} FROM {relation}" + (f" WHERE {where}" if where else ""),
+                         params or [])
     return [dict(zip(wanted, row, strict=True)) for row in cursor.fetchall()]
 
 
@@ -123,9 +125,10 @@ def as_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def read_events(con: duckdb.DuckDBPyConnection) -> list[EventRow]:
-    """Every event of v_events."""
-    rows = select_rows(con, "v_events", EVENT_COLUMNS, {"raqib_event_type": "event_type", "notes": "evidence"})
+def read_events(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> list[EventRow]:
+    """Every event of v_events, or those one run added."""
+    rows = select_rows(con, "v_events", EVENT_COLUMNS, {"raqib_event_type": "event_type", "notes": "evidence"},
+                       *(("run_id = ?", [run_id]) if run_id else ()))
     return [EventRow(
         event_id=str(r["event_id"]), event_date=r["event_date"], event_type=str(r["raqib_event_type"] or "other"),
         actor1=r["actor1"], actor2=r["actor2"], admin1=r["admin1"], admin2=r["admin2"], location=r["location"],
@@ -135,9 +138,10 @@ def read_events(con: duckdb.DuckDBPyConnection) -> list[EventRow]:
     ) for r in rows]
 
 
-def read_incident_rows(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """The incidents table by id (empty when the warehouse has none yet)."""
-    rows = select_rows(con, "incidents", INCIDENT_COLUMNS, {"lat": "latitude", "lon": "longitude"})
+def read_incident_rows(con: duckdb.DuckDBPyConnection, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The incidents table (or these incidents) by id (empty when the warehouse has none yet)."""
+    rows = select_rows(con, "incidents", INCIDENT_COLUMNS, {"lat": "latitude", "lon": "longitude"},
+                       *(("incident_id IN (SELECT unnest(?::VARCHAR[]))", [ids]) if ids is not None else ()))
     return {str(r["incident_id"]): r for r in rows}
 
 
@@ -211,12 +215,13 @@ def group_incidents(events: list[EventRow], rows: dict[str, dict[str, Any]]) -> 
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None,
-                     admin1: str | None = None) -> ReportData:
-    """Read and filter the warehouse for the report."""
-    events = read_events(con)
+                     admin1: str | None = None, run_id: str | None = None) -> ReportData:
+    """Read and filter the warehouse (or what one run added: a run's summary must not read all history)."""
+    events = read_events(con, run_id)
     pcode = resolve_governorate(admin1) if admin1 else None
     kept = [e for e in events if matches_filters(e, since, pcode, admin1)]
-    incidents = group_incidents(kept, read_incident_rows(con) if kept else {})
+    ids = sorted({e.incident_id for e in kept if e.incident_id}) if run_id else None
+    incidents = group_incidents(kept, read_incident_rows(con, ids) if kept else {})
     return ReportData(incidents=incidents, events=kept, since=since, admin1=admin1, admin1_pcode=pcode,
                       warehouse_events=len(events))
 

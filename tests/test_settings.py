@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from raqib.settings import SettingsError, load_settings
+from raqib.settings import SettingsError, load_settings, prefect_home
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +75,12 @@ def test_shipped_sources_file_loads_and_refuses_private_addresses() -> None:
     assert len(settings.sources) >= 9
     assert settings.allow_private_addresses is False
     assert all(s.url.startswith("https://") for s in settings.sources)
+
+
+def test_prefect_home_lasts_across_runs_unless_chosen() -> None:
+    """Prefect's home defaults to ~/.prefect (kept, so a temporary server migrates once); raqib's variable wins."""
+    assert prefect_home({}) == Path("~/.prefect").expanduser()
+    assert prefect_home({"PREFECT_HOME": "/srv/prefect"}) == Path("/srv/prefect")
+    assert prefect_home({"PREFECT_HOME": "/srv/prefect", "RAQIB_PREFECT_HOME": "/srv/raqib-prefect"}) == Path(
+        "/srv/raqib-prefect")
+    assert load_settings(env={"RAQIB_PREFECT_HOME": "/srv/p"}).prefect_home == Path("/srv/p")

@@ -42,3 +42,11 @@ def test_reconcile_removes_files_the_warehouse_never_got(tmp_path: Path) -> None
     assert kept.exists() and not orphan.exists()
     assert archive.archived_hashes(tmp_path) == {"0123456789abcdef": kept}
     assert kept.read_text(encoding="utf-8") == "نص"
+
+
+def test_reconcile_from_the_next_number_needs_no_stored_hashes(tmp_path: Path) -> None:
+    """Files numbered below the warehouse's next number are committed; past it, they are orphans."""
+    committed = [archive.write_article(tmp_path, n, f"{n:016x}", f"نص {n}") for n in range(3)]
+    orphan = archive.write_article(tmp_path, 3, "fedcba9876543210", "نص آخر")
+    assert archive.reconcile(tmp_path, (), from_sequence=3) == 1
+    assert all(p.exists() for p in committed) and not orphan.exists()

@@ -12,8 +12,9 @@ the most precise, then the most recent report.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -24,6 +25,13 @@ from warehouse.loads import transaction
 from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
 
 DAY_TOLERANCE = timedelta(days=1)
+_WIDEN = timedelta(days=3)  # how much more than needed a re-clustering window reads when it must grow
+# How far beyond the new events' dates an exact re-clustering may reach before it settles for their neighbourhood.
+HORIZON = timedelta(days=14)
+# An exact re-clustering may take in this many reports per new one (at least the floor) before it settles.
+_BUDGET_PER_SEED = 3
+_BUDGET_FLOOR = 300
+_ROUNDS = 3  # window widenings before an exact re-clustering settles for the neighbourhood (each redoes the pairs)
 _PRECISION_RANK = {"day": 0, "week": 1, "month_part": 2, "range": 3, "month": 4}
 _NAME_PREFIX = re.compile(r"^(al|el|an|ar|as|ash|ad|adh|at|ath|az|ad)[- ]|^ال")
 
@@ -185,14 +193,23 @@ def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
 def cluster_reports(reports: list[Report]) -> list[list[int]]:
     """Group report indexes into incidents by complete linkage over compatible pairs."""
     pairs = _candidate_pairs(reports)
-    linked = set(pairs)
+    neighbours: defaultdict[int, set[int]] = defaultdict(set)
+    for i, j in pairs:
+        neighbours[i].add(j)
+        neighbours[j].add(i)
     cluster_of = list(range(len(reports)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(reports))}
+    # the reports linked to every member of a cluster: a merge check costs the size of one cluster,
+    # not the product of both (the product made a dense warehouse's refresh run for minutes)
+    common: dict[int, set[int]] = {}
     for i, j in pairs:
         ci, cj = cluster_of[i], cluster_of[j]
         if ci == cj:
             continue
-        if all((min(x, y), max(x, y)) in linked for x in members[ci] for y in members[cj]):
+        linked_to_ci = common[ci] if ci in common else neighbours[ci]
+        if all(y in linked_to_ci for y in members[cj]):
+            linked_to_cj = common.pop(cj) if cj in common else neighbours[cj]
+            common[ci] = linked_to_ci & linked_to_cj
             for x in members[cj]:
                 cluster_of[x] = ci
             members[ci].extend(members.pop(cj))
@@ -218,11 +235,12 @@ def best_figure(values: Iterable[tuple[int | None, Report]]) -> tuple[int | None
     return winner, len(by_value[winner])
 
 
-def incident_rows(reports: list[Report], group: list[int], refreshed_at: datetime) -> tuple[Row, list[Row]]:
-    """Return the incidents row and its incident_reports rows for one cluster."""
+def incident_rows(reports: list[Report], group: list[int], refreshed_at: datetime,
+                  incident_id: str | None = None) -> tuple[Row, list[Row]]:
+    """Return the incidents row and its incident_reports rows for one cluster (its id derived, unless given)."""
     members = [reports[i] for i in group]
     by_time = sorted(members, key=lambda r: (r.reported or date.max, r.event_id))
-    incident_id = short_hash("incident", by_time[0].event_id)
+    incident_id = incident_id or short_hash("incident", by_time[0].event_id)
     when = min(members, key=lambda r: (r.precision_key, r.event_id))
     where = min(members, key=lambda r: (r.geo_precision if r.geo_precision is not None else 9,
                                         r.location is None, r.precision_key, r.event_id))
@@ -257,42 +275,296 @@ def load_reports(con: duckdb.DuckDBPyConnection, event_type: str | None = None) 
     """Read the stored events (of one type, if given) with their articles and actors."""
     if event_type is None:
         return [Report(*row) for row in con.execute(_REPORTS_SQL).fetchall()]
-    sql = _REPORTS_SQL.replace("GROUP BY ALL", "WHERE e.event_type = ?\nGROUP BY ALL")
-    return [Report(*row) for row in con.execute(sql, [event_type]).fetchall()]
+    return _reports_where(con, "e.event_type = ?", [event_type])
+
+
+def _reports_where(con: duckdb.DuckDBPyConnection, condition: str, params: list[object]) -> list[Report]:
+    """Read the reports whose events match an SQL condition on `e`, ordered by event id."""
+    sql = _REPORTS_SQL.replace("GROUP BY ALL", f"WHERE {condition}\nGROUP BY ALL")
+    return [Report(*row) for row in con.execute(sql, params).fetchall()]
+
+
+def _merge_windows(windows: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Merge overlapping or touching date intervals."""
+    merged: list[tuple[date, date]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _reach(report: Report) -> tuple[date, date]:
+    """The dates any report compatible with this one must touch (its range and a day either side)."""
+    assert report.date_start is not None and report.date_end is not None
+    return report.date_start - DAY_TOLERANCE, report.date_end + DAY_TOLERANCE
+
+
+def _covered(span: tuple[date, date], windows: list[tuple[date, date]]) -> bool:
+    """Tell whether a date interval lies inside one of the merged windows."""
+    return any(lo <= span[0] and span[1] <= hi for lo, hi in windows)
+
+
+def _reports_in_windows(con: duckdb.DuckDBPyConnection, event_type: str,
+                        windows: list[tuple[date, date]]) -> list[Report]:
+    """Read the reports of one type whose date range touches any of the windows."""
+    con.register("_windows", pa.table({"lo": pa.array([w[0] for w in windows], pa.date32()),
+                                       "hi": pa.array([w[1] for w in windows], pa.date32())}))
+    try:
+        return _reports_where(
+            con, "e.event_type = ? AND e.event_id IN (SELECT x.event_id FROM events AS x JOIN _windows AS w "
+                 "ON coalesce(x.date_end, x.date_start) >= w.lo AND x.date_start <= w.hi WHERE x.event_type = ?)",
+            [event_type, event_type])
+    finally:
+        con.unregister("_windows")
+
+
+_SHORT = timedelta(days=7)  # reports whose date range is at most this long are found by a bisected date scan
+
+
+def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
+    """Return a function giving the indexes of the reports compatible with one report (same block, dates near).
+
+    Reports of short date ranges are kept sorted by start, so a lookup scans only the days near the report;
+    the few with long ranges (a month, a season) are checked one by one.
+    """
+    short: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    long: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(reports):
+        assert r.date_start is not None and r.date_end is not None
+        (short if r.date_end - r.date_start <= _SHORT else long)[_block_key(r)].append(i)
+    starts: dict[tuple[str, str], list[date]] = {}
+    for key, members in short.items():
+        members.sort(key=lambda i: (reports[i].date_start, reports[i].event_id))
+        starts[key] = [reports[i].date_start for i in members]  # type: ignore[misc]
+
+    def linked(i: int) -> list[int]:
+        r = reports[i]
+        assert r.date_start is not None and r.date_end is not None
+        key = _block_key(r)
+        # a partner ends at most a day before r starts, so a short one starts no earlier than that minus _SHORT
+        lo = bisect_left(starts.get(key, []), r.date_start - DAY_TOLERANCE - _SHORT)
+        hi = bisect_right(starts.get(key, []), r.date_end + DAY_TOLERANCE)
+        near = short[key][lo:hi] + long[key]
+        return [j for j in near if j != i and compatible(r, reports[j])]
+
+    return linked
+
+
+def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: list[Report],
+                     horizon: timedelta = HORIZON) -> tuple[list[Report], bool]:
+    """Return the reports to re-cluster with the seeds, ordered by event id, and whether that set is exact.
+
+    Reports only link inside one block and across touching dates, so the search reads a date window around
+    the seeds and widens it until no member of the linked set could have a partner outside it: whole
+    connected components, whose clustering does not depend on any other report, so the result equals a
+    full rebuild's. In dense news (a town with clashes every day) a component can chain through all of
+    history; once it reaches `horizon` beyond the seeds' dates, needs more than a few widenings or takes in
+    more than a few reports per seed, the search stops, and the set is the seeds,
+    the reports they link to directly, and the whole old incidents of those (not exact, but bounded by
+    what the run added; old incidents further away stay as they are).
+    """
+    blockable = [r for r in seeds if r.date_start and r.date_end and r.place_names]
+    if not blockable:
+        return sorted(seeds, key=lambda r: r.event_id), True
+    blocks = {_block_key(r) for r in blockable}
+    loaded: dict[str, Report] = {}
+    windows: list[tuple[date, date]] = []
+    wanted = _merge_windows(_reach(r) for r in blockable)
+    limits = _merge_windows((lo - horizon, hi + horizon) for lo, hi in wanted)
+    first_round: dict[str, list[Report]] | None = None
+    exact = True
+    budget = max(_BUDGET_FLOOR, _BUDGET_PER_SEED * len(blockable))
+    for attempt in range(_ROUNDS + 1):
+        # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
+        for r in _reports_in_windows(con, event_type, wanted):
+            if r.event_id not in loaded and r.date_start and r.date_end and r.place_names and _block_key(r) in blocks:
+                loaded[r.event_id] = r
+        windows = _merge_windows([*windows, *wanted])
+        for r in blockable:
+            loaded.setdefault(r.event_id, r)
+        reports = list(loaded.values())
+        linked = _neighbourhoods(reports)
+        index = {r.event_id: i for i, r in enumerate(reports)}
+        if first_round is None:
+            first_round = {r.event_id: [reports[j] for j in linked(index[r.event_id])] for r in blockable}
+        # only the links of reached reports are computed, not every pair in the windows
+        reached = {index[r.event_id] for r in blockable}
+        queue = list(reached)
+        while queue and len(reached) <= budget:
+            for j in linked(queue.pop()):
+                if j not in reached:
+                    reached.add(j)
+                    queue.append(j)
+        if len(reached) > budget:
+            exact = False
+            break
+        short = [_reach(reports[i]) for i in reached if not _covered(_reach(reports[i]), windows)]
+        if not short:
+            break
+        if attempt == _ROUNDS or not all(_covered(span, limits) for span in short):
+            exact = False
+            break
+        wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
+    if exact:
+        found = {reports[i].event_id: reports[i] for i in reached}
+    else:
+        assert first_round is not None
+        found = {r.event_id: r for r in blockable}
+        found.update((r.event_id, r) for near in first_round.values() for r in near)
+        members = [e for group in _old_incidents(con, sorted(found)).values() for e in group]
+        missing = sorted(set(members) - set(found))
+        if missing:
+            for r in _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [missing]):
+                found[r.event_id] = r
+    for r in seeds:  # seeds that cannot be blocked stay incidents of their own
+        found.setdefault(r.event_id, r)
+    return sorted(found.values(), key=lambda r: r.event_id), exact
+
+
+def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[str, str],
+                taken: Callable[[list[str]], set[str]]) -> list[str]:
+    """Give each cluster the id of the old incident it shares most reports with, else one derived from its first.
+
+    `previous` maps event id to its old incident id; `taken` tells which of some ids other incidents keep. An old
+    id goes to one cluster only; a derived id that is taken gets a counter.
+    """
+    def first(group: list[int]) -> tuple[date, str]:
+        earliest = min(group, key=lambda i: (reports[i].reported or date.max, reports[i].event_id))
+        return reports[earliest].reported or date.max, reports[earliest].event_id
+
+    ids: dict[int, str] = {}
+    order = sorted(range(len(groups)), key=lambda g: first(groups[g]))
+    rank = {g: n for n, g in enumerate(order)}
+    # biggest overlaps claim their old id first, so a grown incident keeps it rather than a split-off report
+    claims = sorted(((-n, old, g) for g in order
+                     for old, n in Counter(previous[reports[i].event_id] for i in groups[g]
+                                           if reports[i].event_id in previous).items()),
+                    key=lambda c: (c[0], rank[c[2]], c[1]))
+    used: set[str] = set()
+    for _, old, g in claims:
+        if g not in ids and old not in used:
+            ids[g] = old
+            used.add(old)
+    fresh = [g for g in order if g not in ids]
+    tries = 0
+    while fresh:
+        wanted = {g: short_hash("incident", first(groups[g])[1], *([tries] if tries else [])) for g in fresh}
+        blocked = used | taken(sorted(wanted.values()))
+        retry = []
+        for g in fresh:
+            if wanted[g] in blocked:
+                retry.append(g)
+            else:
+                ids[g] = wanted[g]
+                blocked.add(wanted[g])
+                used.add(wanted[g])
+        fresh, tries = retry, tries + 1
+    return [ids[g] for g in range(len(groups))]
+
+
+def _write_clusters(con: duckdb.DuckDBPyConnection, reports: list[Report], previous: dict[str, str],
+                    refreshed_at: datetime) -> int:
+    """Cluster the reports and insert their incidents and links; return the incidents written."""
+    groups = cluster_reports(reports)
+    ids = _stable_ids(reports, groups, previous, lambda wanted: _stored_ids(con, wanted))
+    incidents: list[Row] = []
+    links: list[Row] = []
+    for group, incident_id in zip(groups, ids, strict=True):
+        row, group_links = incident_rows(reports, group, refreshed_at, incident_id)
+        incidents.append(row)
+        links.extend(group_links)
+    insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
+    insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
+    return len(incidents)
+
+
+def _old_incidents(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> dict[str, list[str]]:
+    """Map each incident holding any of the events to all its event ids."""
+    con.register("_events", pa.table({"e": pa.array(event_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT incident_id, event_id FROM incident_reports WHERE incident_id IN "
+            "(SELECT incident_id FROM incident_reports WHERE event_id IN (SELECT e FROM _events))").fetchall()
+    finally:
+        con.unregister("_events")
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for incident_id, event_id in rows:
+        found[str(incident_id)].append(str(event_id))
+    return dict(found)
+
+
+def _delete_incidents(con: duckdb.DuckDBPyConnection, incident_ids: Iterable[str]) -> None:
+    """Delete incidents and their report links."""
+    ids = sorted(set(incident_ids))
+    if ids:
+        con.execute("DELETE FROM incident_reports WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+
+
+def update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | None = None,
+                     horizon: timedelta = HORIZON) -> int:
+    """Cluster the events that have no incident yet, re-clustering only the incidents they can touch.
+
+    The work follows what was added: for each new event, the reports of its type and block whose dates link
+    to it (affected_reports). Where those links stay within `horizon` of the new dates the result equals a
+    full rebuild's; incidents keep their ids where their reports stay together. Runs in the caller's
+    transaction; returns the incidents written.
+    """
+    refreshed_at = refreshed_at or datetime.now(UTC)
+    pending = con.execute("SELECT DISTINCT event_type FROM events ANTI JOIN incident_reports USING (event_id) "
+                          "ORDER BY 1").fetchall()
+    written = 0
+    for (event_type,) in pending:
+        seeds = _reports_where(con, "e.event_type = ? AND e.event_id NOT IN (SELECT event_id FROM incident_reports)",
+                               [event_type])
+        reports, _ = affected_reports(con, event_type, seeds, horizon)
+        old = _old_incidents(con, [r.event_id for r in reports])
+        inside = {r.event_id for r in reports}
+        stray = sorted({e for members in old.values() for e in members if e not in inside})
+        if stray:  # an old incident reaching outside the set (say, after a re-extraction): take it whole
+            reports = sorted([*reports, *_reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [stray])],
+                             key=lambda r: r.event_id)
+            old = _old_incidents(con, [r.event_id for r in reports])
+        previous = {e: incident_id for incident_id, members in old.items() for e in members}
+        _delete_incidents(con, old)
+        written += _write_clusters(con, reports, previous, refreshed_at)
+    return written
+
+
+def _stored_ids(con: duckdb.DuckDBPyConnection, wanted: list[str]) -> set[str]:
+    """Which of these incident ids are stored already."""
+    rows = con.execute("SELECT incident_id FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [wanted]).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def rebuild_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | None = None) -> int:
+    """Re-cluster every event, one type at a time, keeping old ids where reports stay together; caller's transaction."""
+    refreshed_at = refreshed_at or datetime.now(UTC)
+    previous = {str(e): str(i) for e, i in con.execute("SELECT event_id, incident_id FROM incident_reports").fetchall()}
+    con.execute("DELETE FROM incident_reports")
+    con.execute("DELETE FROM incidents")
+    written = 0
+    # reports of different types never merge: memory is bounded by the largest type, not the warehouse
+    for (event_type,) in con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall():
+        written += _write_clusters(con, load_reports(con, event_type), previous, refreshed_at)
+    return written
 
 
 def refresh_incidents(con: duckdb.DuckDBPyConnection, search_index: bool = True, run_id: str | None = None) -> int:
-    """Rebuild incidents and incident_reports in one transaction; return the number of incidents rebuilt.
+    """Bring incidents up to date in one transaction; return the number of incidents written.
 
-    Reports of different types never merge, so the work goes one event type at a time (memory bounded by
-    the largest type, not the whole warehouse); with `run_id`, only the types that run added events to.
-    With search_index (the default) the full-text index is rebuilt afterwards too (its own transaction).
+    With `run_id` (after a run's loads): incrementally, for the events that have no incident yet
+    (update_incidents; the search index is already current, loads add to it). Without: a full rebuild of
+    incidents and, with search_index (the default), of the full-text index too (its own transaction).
     """
     refreshed_at = datetime.now(UTC)
-    rebuilt = 0
     with transaction(con):
-        if run_id is None:
-            types = [r[0] for r in con.execute("SELECT DISTINCT event_type FROM events ORDER BY 1").fetchall()]
-            con.execute("DELETE FROM incident_reports")
-            con.execute("DELETE FROM incidents")
-        else:
-            types = [r[0] for r in con.execute(
-                "SELECT DISTINCT event_type FROM events WHERE run_id = ? ORDER BY 1", [run_id]).fetchall()]
-            con.execute("DELETE FROM incident_reports WHERE incident_id IN "
-                        "(SELECT incident_id FROM incidents WHERE event_type IN (SELECT unnest(?::VARCHAR[])))",
-                        [types])
-            con.execute("DELETE FROM incidents WHERE event_type IN (SELECT unnest(?::VARCHAR[]))", [types])
-        for event_type in types:
-            reports = load_reports(con, event_type)
-            incidents: list[Row] = []
-            links: list[Row] = []
-            for group in cluster_reports(reports):
-                row, group_links = incident_rows(reports, group, refreshed_at)
-                incidents.append(row)
-                links.extend(group_links)
-            insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
-            insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
-            rebuilt += len(incidents)
+        if run_id is not None:
+            return update_incidents(con, refreshed_at)
+        rebuilt = rebuild_incidents(con, refreshed_at)
     if search_index:
         from warehouse.search import refresh_search_index
 

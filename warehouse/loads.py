@@ -161,7 +161,9 @@ def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows) -> int:
 
 
 def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
-    """Store the normalised title and text of new articles (the full-text index input)."""
+    """Store the normalised title and text of new articles and add them to the full-text index."""
+    from warehouse.search import index_articles  # search builds on this module's transaction()
+
     if not hashes:
         return
     con.register("_new_hashes", pa.table({"h": pa.array(hashes, pa.string())}))
@@ -173,6 +175,7 @@ def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None
         )
     finally:
         con.unregister("_new_hashes")
+    index_articles(con, hashes)
 
 
 def load_batch(
@@ -320,6 +323,25 @@ def save_source_state(
                     [source, json_text(dict(state)), datetime.now(UTC), run_id])
 
 
+def known_among(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> set[str]:
+    """Return which of the URLs need no fetch: any source stored them, or their fetch failed for good.
+
+    Asked with what one discovery or batch brings, so its cost follows that, not the warehouse's size.
+    """
+    wanted = sorted(set(urls))
+    if not wanted:
+        return set()
+    con.register("_maybe_known", pa.table({"v": pa.array(wanted, pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT url FROM article_urls WHERE url IN (SELECT v FROM _maybe_known) UNION "
+            "SELECT url FROM fetch_log WHERE url IN (SELECT v FROM _maybe_known) AND stage <> 'discover' AND NOT ok "
+            "AND reason IN (SELECT unnest(?::VARCHAR[]))", [sorted(PERMANENT_REASONS)]).fetchall()
+    finally:
+        con.unregister("_maybe_known")
+    return {str(r[0]) for r in rows}
+
+
 def known_urls(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     """Return the URLs of a source that need no fetch: stored articles' URLs and permanent rejections."""
     stored = con.execute("SELECT url FROM article_urls WHERE source = ?", [source]).fetchall()
@@ -341,11 +363,12 @@ def urls_to_retry(con: duckdb.DuckDBPyConnection, source: str, max_attempts: int
             FROM fetch_log WHERE source = ? AND stage = 'fetch'
         )
         SELECT url, count(*) AS attempts, bool_or(ok) AS ever_ok, max(reason) FILTER (WHERE recency = 1) AS last_reason
-        FROM tries GROUP BY url
+        FROM tries GROUP BY url HAVING NOT bool_or(ok) AND count(*) < ?
         """,
-        [source],
+        [source, max_attempts],
     ).fetchall()
-    stored = {str(r[0]) for r in con.execute("SELECT url FROM article_urls WHERE source = ?", [source]).fetchall()}
+    # only the failed URLs are looked up among the stored ones, not every URL of the source
+    stored = _existing(con, "article_urls", "url", (str(r[0]) for r in rows))
     return sorted(
         str(url) for url, attempts, ever_ok, last_reason in rows
         if not ever_ok and url not in stored and attempts < max_attempts and is_transient(str(last_reason))

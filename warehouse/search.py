@@ -1,59 +1,80 @@
-"""Arabic full-text search: a BM25 index over normalised, lightly stemmed article text, usable from SQL."""
+"""Arabic full-text search: a BM25 index over normalised, lightly stemmed article text, usable from SQL.
+
+The index (search_docs, search_terms; migration 005) grows with each load: `index_articles` adds the words
+of new articles inside the load's transaction, so a run's indexing cost follows what it adds, not what
+the warehouse holds. BM25's statistics are read at query time, so scores equal those of a fresh rebuild.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.lake import is_lake_connection, search_lake
 from warehouse.loads import transaction
 
-INDEX_SCHEMA = "fts_main_article_search"
-# Words are runs of letters and digits in any script; the index's default keeps only a-z.
-_WORD_SEPARATORS = r"(\.|[^\p{L}\p{N}])+"
-
-_SEARCH_MACROS = f"""
-CREATE OR REPLACE MACRO search(q) AS TABLE
-    SELECT a.content_hash, a.source, a.url, a.title, a.published, s.score
-    FROM (SELECT content_hash, {INDEX_SCHEMA}.match_bm25(content_hash, ar_search_text(q), conjunctive := 1) AS score
-          FROM article_search) AS s
-    JOIN articles AS a USING (content_hash)
-    WHERE s.score IS NOT NULL
-    ORDER BY s.score DESC, a.content_hash;
-CREATE OR REPLACE MACRO search_any(q) AS TABLE
-    SELECT a.content_hash, a.source, a.url, a.title, a.published, s.score
-    FROM (SELECT content_hash, {INDEX_SCHEMA}.match_bm25(content_hash, ar_search_text(q)) AS score
-          FROM article_search) AS s
-    JOIN articles AS a USING (content_hash)
-    WHERE s.score IS NOT NULL
-    ORDER BY s.score DESC, a.content_hash;
-"""
+# Title and text as one string: the fts index counted a document's words over both fields together.
+_SEARCH_TEXT = "coalesce(s.title_norm, '') || ' ' || coalesce(s.text_norm, '')"
 
 
 def search_index_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    """Tell whether the full-text index has been built."""
-    row = con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ?", [INDEX_SCHEMA]).fetchone()
+    """Tell whether the full-text index tables exist (migration 005 creates them)."""
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'search_terms'").fetchone()
     return bool(row and row[0])
 
 
-def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the full-text index and the search(q) / search_any(q) macros in one transaction."""
-    if is_lake_connection(con):
-        return  # DuckLake stores no fts index: article_search is scanned instead (docs/SCHEMA.md)
-    with transaction(con):
+def index_articles(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> int:
+    """Add the articles among `hashes` that are in article_search but not yet indexed; return how many.
+
+    Runs inside the caller's transaction (load_batch), so an article and its index rows commit together.
+    """
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return 0
+    con.register("_index_hashes", pa.table({"h": pa.array(wanted, pa.string())}))
+    try:
         con.execute(
-            "PRAGMA create_fts_index('article_search', 'content_hash', 'title_norm', 'text_norm', "
-            f"stemmer = 'arabic', stopwords = 'none', ignore = '{_WORD_SEPARATORS}', "
-            "strip_accents = 0, lower = 1, overwrite = 1)"
+            "CREATE OR REPLACE TEMP TABLE _index_words AS "
+            f"SELECT s.content_hash, search_words({_SEARCH_TEXT}) AS words FROM article_search AS s "
+            "WHERE s.content_hash IN (SELECT h FROM _index_hashes) "
+            "AND s.content_hash NOT IN (SELECT content_hash FROM search_docs)"
         )
-        con.execute(_SEARCH_MACROS)
+    finally:
+        con.unregister("_index_hashes")
+    try:
+        con.execute("INSERT INTO search_docs SELECT content_hash, len(words) FROM _index_words")
+        con.execute(
+            "INSERT INTO search_terms SELECT term, content_hash, count(*)::INTEGER "
+            "FROM (SELECT content_hash, unnest(words) AS term FROM _index_words) GROUP BY ALL"
+        )
+        row = con.execute("SELECT count(*) FROM _index_words").fetchone()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _index_words")
+    return int(row[0]) if row else 0
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the whole full-text index from article_search in one transaction (a repair; loads keep it current)."""
+    with transaction(con):
+        con.execute("DELETE FROM search_terms")
+        con.execute("DELETE FROM search_docs")
+        hashes = [str(r[0]) for r in con.execute("SELECT content_hash FROM article_search").fetchall()]
+        index_articles(con, hashes)
 
 
 def ensure_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the index (and so the search macros) if the warehouse has none yet."""
-    if not search_index_exists(con):
-        refresh_search_index(con)
+    """Index any stored article the index lacks (say, one written by an older raqib)."""
+    counts = con.execute("SELECT (SELECT count(*) FROM article_search), (SELECT count(*) FROM search_docs)").fetchone()
+    if counts is None or counts[0] == counts[1]:  # loads keep the two in step: the usual case costs two counts
+        return
+    missing = [str(r[0]) for r in con.execute(
+        "SELECT content_hash FROM article_search ANTI JOIN search_docs USING (content_hash)").fetchall()]
+    if missing:
+        with transaction(con):
+            index_articles(con, missing)
 
 
 def search_articles(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ async def discover(source: Source, fetcher: Fetcher, state: SourceState) -> Disc
         return Discovery([], [record], state.copy())
     # URLs that failed in earlier runs come back until they succeed or are given up (SourceState.settle).
     retries = [DiscoveredItem(url) for url in sorted(state.retry)]
-    every = finalise([*found.items, *retries], state.known_urls, len(found.items) + len(retries))
+    every = finalise([*found.items, *retries], state.known_urls, len(found.items) + len(retries), state.lookup)
     items = every[: max(0, fetcher.settings.max_items_per_source)]
     # items over the per-run cap wait in the state's backlog: the feed may answer 304 next time
     for item in every[len(items):]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from connectors.fetch import Response
@@ -51,12 +51,18 @@ def is_web_url(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
-def finalise(items: Iterable[DiscoveredItem], known_urls: Iterable[str], limit: int) -> list[DiscoveredItem]:
-    """Canonicalise, drop known and repeated URLs, order newest first then by URL, and keep at most `limit`."""
+def finalise(items: Iterable[DiscoveredItem], known_urls: Iterable[str], limit: int,
+             lookup: Callable[[list[str]], set[str]] | None = None) -> list[DiscoveredItem]:
+    """Canonicalise, drop known and repeated URLs, order newest first then by URL, and keep at most `limit`.
+
+    Known URLs are those in `known_urls` and, with `lookup`, those it reports among the items' URLs.
+    """
+    listed = [(canonicalise_url(item.url), item) for item in items]
     known = {canonicalise_url(url) for url in known_urls}
+    if lookup is not None:
+        known |= lookup(sorted({url for url, _ in listed} - known))
     chosen: dict[str, DiscoveredItem] = {}
-    for item in items:
-        url = canonicalise_url(item.url)
+    for url, item in listed:
         if url in known:
             continue
         previous = chosen.get(url)

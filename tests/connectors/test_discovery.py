@@ -188,6 +188,15 @@ def test_page_source(test_site: TestSite, make_settings: Callable[..., Settings]
     found = run_discover(make_settings(), source)
     assert [i.url for i in found.items] == [test_site.url("/one")]
     assert run_discover(make_settings(), source, SourceState(known_urls={test_site.url("/one")})).items == []
+    asked: list[list[str]] = []
+
+    def lookup(urls: list[str]) -> set[str]:
+        asked.append(urls)
+        return set(urls)
+
+    # known through a lookup asked with the discovered URLs only, as the flow asks the warehouse
+    assert run_discover(make_settings(), source, SourceState(lookup=lookup)).items == []
+    assert asked == [[test_site.url("/one")]]
 
 
 def test_directory_of_seed_texts_and_html(tmp_path: Path, make_settings: Callable[..., Settings]) -> None:

@@ -278,3 +278,15 @@ def test_shipped_boundaries_match_their_build() -> None:
     assert build_boundaries.build(shared_data) == json.loads(json.dumps(build_boundaries.build(shared_data)))
     assert json.loads(json.dumps(build_boundaries.build(shared_data))) == shipped
     assert len(shipped["coarse"]["admin1"]) == 14
+
+
+def test_a_runs_summary_reads_only_that_runs_events(fixture_db: Path) -> None:
+    """The flow's artifact summarises what one run added; an unknown run has nothing to show."""
+    con = warehouse.connect_reader(fixture_db)
+    try:
+        runs = con.execute("SELECT DISTINCT run_id FROM events").fetchall()
+    finally:
+        con.close()
+    assert len(runs) == 1  # the fixture is one run: its summary is the warehouse's
+    assert report.summary_markdown(fixture_db, run_id=runs[0][0]) == report.summary_markdown(fixture_db)
+    assert report.summary_markdown(fixture_db, run_id="no-such-run").endswith("_No events yet._\n")

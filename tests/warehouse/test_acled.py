@@ -263,3 +263,18 @@ def test_event_id_cnty_survives_a_re_extraction(db_path: Path, tmp_path: Path) -
     shutil.copy(db_path, tmp_path / "copy.duckdb")  # once more, with nothing changed: every id stays
     reextract_flow(db=str(tmp_path / "copy.duckdb"), everything=True)
     assert ids_by_event(tmp_path / "copy.duckdb") == after
+
+
+def test_batch_fingerprints_equal_the_views(acled_db: Path) -> None:
+    """Numbering reads fingerprints for a batch's events only; they must be v_event_fingerprints' own."""
+    from warehouse.acled import stored_events
+
+    con = warehouse.connect_reader(acled_db)
+    try:
+        view = dict(con.execute("SELECT event_id, fingerprint FROM v_event_fingerprints").fetchall())
+        hashes = [str(r[0]) for r in con.execute("SELECT content_hash FROM articles").fetchall()]
+        found = [e for events in stored_events(con, hashes).values() for e in events]
+        assert len(found) == len(view) > 0
+        assert all(e.fingerprint == view[e.event_id] for e in found)
+    finally:
+        con.close()

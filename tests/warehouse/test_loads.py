@@ -89,6 +89,11 @@ def test_fetch_failures_drive_known_and_retry_lists(writer: duckdb.DuckDBPyConne
     assert warehouse.urls_to_retry(writer, "deirezzor24") == ["https://deirezzor24.example/news/1200"]
     assert warehouse.urls_to_retry(writer, "sham-monitor") == ["https://sham-monitor.example/p/5800"]
     assert "https://sham-monitor.example/p/5801" in warehouse.known_urls(writer, "sham-monitor")  # empty page
+    # the same answer, asked with a batch's URLs rather than loading every known URL
+    every = warehouse.known_urls(writer, "deirezzor24") | warehouse.known_urls(writer, "sham-monitor")
+    offered = [*sorted(every), "https://deirezzor24.example/news/1200", "https://elsewhere.example/new"]
+    assert warehouse.known_among(writer, offered) == every
+    assert warehouse.known_among(writer, []) == set()
     # The retried URL now succeeds: it leaves the retry list.
     later = datetime(2021, 5, 11, 8, 0, tzinfo=UTC)
     ok = {"source": "sham-monitor", "url": "https://sham-monitor.example/p/5800", "status": 200, "ok": True,
