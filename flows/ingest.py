@@ -28,6 +28,7 @@ from extraction import EXTRACTOR_VERSION
 from raqib import archive, pipeline, progress
 from raqib.executors import extraction_executor
 from raqib.settings import Settings, load_settings
+from warehouse.lake import cursor as lake_cursor
 from warehouse.lake import record_run_snapshot, retry_conflicts
 
 T = TypeVar("T")
@@ -158,7 +159,7 @@ def ingest_sources(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settin
     progress.emit("sources", planned=len(jobs))
     # a page already stored through any source (a feed and a sitemap list the same pages) is not fetched
     # again: each discovery asks the warehouse about the URLs it found, on a cursor of its own (its thread)
-    cursors = [con.cursor() for _ in jobs]
+    cursors = [lake_cursor(con) for _ in jobs]
     found = {}
     for job, cursor in zip(jobs, cursors, strict=True):
         saved = warehouse.get_source_state(con, job.source.name)

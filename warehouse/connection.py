@@ -143,6 +143,7 @@ def _connect_lake_writer(uri: str, data_path: str | None) -> duckdb.DuckDBPyConn
         raise WarehouseError(str(exc)) from exc
     try:
         con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        load_fts(con)  # the search index's word macros stem with it (migration 005)
         # two writers opening a new lake at once race on the migrations: the loser re-reads and goes on
         lake.retry_conflicts(lambda: apply_migrations(con))
         lake.ensure_lake_search(con)
@@ -205,6 +206,10 @@ def _connect_lake_reader(uri: str, sandbox: bool, at_run: str | None) -> duckdb.
         raise WarehouseError(str(exc)) from exc
     except duckdb.CatalogException as exc:
         raise WarehouseError(f"no warehouse in the lake {uri}: run `raqib run` first to create it ({exc})") from exc
+    try:
+        load_fts(con)  # the search macros stem words with it
+    except (WarehouseError, duckdb.Error) as exc:
+        log.warning("full-text search unavailable: %s", exc)
     if sandbox:
         # The lake must still read its own Parquet files: only its data folder stays reachable.
         row = con.execute(f"SELECT value FROM {lake.LAKE_ALIAS}.options() WHERE option_name = 'data_path'").fetchone()

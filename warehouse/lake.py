@@ -300,3 +300,11 @@ def search_lake(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> list[
     cursor = con.execute(LAKE_SEARCH_SQL, [query, limit])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of `con` for another thread, reading the same catalog (a lake's USE is per cursor)."""
+    other = con.cursor()
+    if is_lake_connection(con):
+        other.execute(f"USE {LAKE_ALIAS}")
+    return other
