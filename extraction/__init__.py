@@ -15,7 +15,7 @@ from extraction.textnorm import content_hash
 
 __all__ = ["EXTRACTOR_VERSION", "Event", "EventActor", "EventLocation", "document_json", "extract_events"]
 
-_CODE_VERSION = "1.0.0"
+_CODE_VERSION = "1.1.0"
 _PACKAGE = Path(__file__).parent
 # files that cannot change events
 _NOT_OUTPUT = frozenset(("evaluate.py", "benchmark.py", "scoring.py", "build_gazetteer.py", "textnorm.py"))
