@@ -39,7 +39,7 @@ def fetched(run: Callable[[], Any]) -> Callable[[], Any]:
 def measure(source: Path, new_articles: int = 1000, repeat: int = 3) -> dict[str, Any]:
     """Time both ways of keeping the index on a scratch copy of `source`."""
     import warehouse
-    from warehouse.loads import transaction
+    from warehouse.lake import transaction
     from warehouse.search import index_articles
 
     work = Path(tempfile.mkdtemp(prefix="raqib-search-"))

@@ -105,7 +105,7 @@ def build_warehouse(path: Path, count: int, seed: int = 11) -> dict[str, Any]:
     """Create a warehouse at `path` holding `count` generated articles with their events and derived tables."""
     import warehouse
     from warehouse.incidents import rebuild_incidents
-    from warehouse.loads import transaction
+    from warehouse.lake import transaction
     from warehouse.rows import (
         ACTOR_SCHEMA,
         ARTICLE_SCHEMA,

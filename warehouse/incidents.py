@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from warehouse.loads import transaction
+from warehouse.lake import transaction
 from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
 
 DAY_TOLERANCE = timedelta(days=1)

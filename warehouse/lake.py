@@ -15,7 +15,8 @@ import random
 import re
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -158,6 +159,20 @@ def guard_commit(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE commit_guard SET n = n + 1")
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: commit on success, roll back everything on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        guard_commit(con)  # on a lake: overlapping writers conflict, and the later one is retried
+        yield
+    except BaseException:
+        # A failed rollback (say, the disk is full or the database was invalidated) must not hide the first error.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
 def is_conflict(error: BaseException) -> bool:
     """Tell whether an error is a lost race between two lake commits (worth running the transaction again)."""
     text = str(error).lower()
@@ -192,15 +207,8 @@ def record_run_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> int | No
     message = f"run {run_id} finished"
 
     def mark() -> int:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            guard_commit(con)
+        with transaction(con):
             con.execute(f"CALL {LAKE_ALIAS}.set_commit_message('raqib', ?)", [message])
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
         row = con.execute(f"SELECT max(snapshot_id) FROM {LAKE_ALIAS}.snapshots() WHERE commit_message = ?",
                           [message]).fetchone()
         return int(row[0]) if row and row[0] is not None else current_snapshot(con)
@@ -208,15 +216,8 @@ def record_run_snapshot(con: duckdb.DuckDBPyConnection, run_id: str) -> int | No
     snapshot = retry_conflicts(mark)
 
     def store() -> None:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            guard_commit(con)
+        with transaction(con):
             con.execute("UPDATE runs SET snapshot_id = ? WHERE run_id = ?", [snapshot, run_id])
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
 
     retry_conflicts(store)
     return snapshot
@@ -281,16 +282,9 @@ def ensure_lake_search(con: duckdb.DuckDBPyConnection) -> None:
         return
 
     def create() -> None:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            guard_commit(con)
+        with transaction(con):
             con.execute(_search_macro("search", True))
             con.execute(_search_macro("search_any", False))
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
 
     retry_conflicts(create)
 

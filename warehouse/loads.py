@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.acled import number_events, stored_events
-from warehouse.lake import guard_commit, is_lake_connection
+from warehouse.lake import is_lake_connection, transaction
 from warehouse.rows import (
     ACTOR_SCHEMA,
     ARTICLE_SCHEMA,
@@ -33,6 +31,7 @@ from warehouse.rows import (
     json_text,
     utc,
 )
+from warehouse.search import index_articles
 
 # Fetch outcomes that will not change on a later try: the URL is not fetched again.
 PERMANENT_REASONS = frozenset({
@@ -47,21 +46,6 @@ TRANSIENT_REASONS = frozenset({
 })
 _HTTP_5XX = re.compile(r"^http_5\d\d$")
 RUN_COUNT_COLUMNS = ("sources", "discovered", "fetched", "articles_new", "duplicates", "events", "failures")
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in one transaction: commit on success, roll back everything on any error."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        guard_commit(con)  # on a lake: overlapping writers conflict, and the later one is retried
-        yield
-    except BaseException:
-        # A failed rollback (say, the disk is full or the database was invalidated) must not hide the first error.
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def is_transient(reason: str) -> bool:
@@ -162,8 +146,6 @@ def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows) -> int:
 
 def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
     """Store the normalised title and text of new articles and add them to the full-text index."""
-    from warehouse.search import index_articles  # search builds on this module's transaction()
-
     if not hashes:
         return
     con.register("_new_hashes", pa.table({"h": pa.array(hashes, pa.string())}))

@@ -13,8 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import is_lake_connection, search_lake
-from warehouse.loads import transaction
+from warehouse.lake import is_lake_connection, search_lake, transaction
 
 # Title and text as one string: the fts index counted a document's words over both fields together.
 _SEARCH_TEXT = "coalesce(s.title_norm, '') || ' ' || coalesce(s.text_norm, '')"

@@ -124,7 +124,7 @@ def test_incremental_incidents_equal_a_full_rebuild(tmp_path: Path) -> None:
         random.Random(4).shuffle(articles)  # reports arrive out of date order, as outlets publish late
         load_in_batches(incremental_con, articles, events, size=13, refresh=True)
         load_in_batches(scratch_con, articles, events, size=len(articles), refresh=False)
-        with warehouse.loads.transaction(scratch_con):
+        with warehouse.lake.transaction(scratch_con):
             rebuild_incidents(scratch_con)
         merged = [p for p in partition(scratch_con) if len(p) > 1]
         assert len(merged) > 20 and max(len(p) for p in merged) >= 4  # the data makes real incidents
@@ -132,7 +132,7 @@ def test_incremental_incidents_equal_a_full_rebuild(tmp_path: Path) -> None:
         assert incident_contents(incremental_con) == incident_contents(scratch_con)
         # nothing new: nothing to do, nothing changes
         before = incremental_con.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall()
-        with warehouse.loads.transaction(incremental_con):
+        with warehouse.lake.transaction(incremental_con):
             assert update_incidents(incremental_con) == 0
         assert incremental_con.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall() == before
     finally:
@@ -199,7 +199,7 @@ def test_a_chain_through_history_is_reclustered_only_near_the_new_report(db_path
             "SELECT incident_id, list(event_id) FROM incident_reports GROUP BY incident_id").fetchall()}
         run_id = warehouse.start_run(con, None, datetime.now(UTC), None)
         warehouse.load_batch(con, run_id, "gen", [late], events, [], samples.EXTRACTOR)
-        with warehouse.loads.transaction(con):
+        with warehouse.lake.transaction(con):
             update_incidents(con, horizon=timedelta(days=2))
         after = {frozenset(m): i for i, m in con.execute(
             "SELECT incident_id, list(event_id) FROM incident_reports GROUP BY incident_id").fetchall()}
