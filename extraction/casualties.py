@@ -19,6 +19,7 @@ _PLURAL_VERBS = word_set("casualty_plural_verb")
 _FILLERS = word_set("casualty_filler")
 _DEATH_PRONOUNS = word_set("casualty_pronoun")  # "مقتله": his death, one victim
 _INDEFINITE = word_set("english_indefinite")
+_DUAL_VERBS = word_set("casualty_dual_verb")  # "ممرضان قتلا": two people
 _INJURY_PRONOUNS = word_set("casualty_injury_pronoun")  # "إصابته": his wounding, one person hurt
 _GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
@@ -246,6 +247,8 @@ def count_casualties(
                 vague = True
         if count is None and not vague and tok.cue == "killed" and tok.text in _DEATH_PRONOUNS:
             count = 1
+        if count is None and not vague and tok.text.lstrip("وف") in _DUAL_VERBS:
+            count = 2
         if count is None and not vague and tok.cue == "injured" and tok.text.lstrip("وفبل") in _INJURY_PRONOUNS:
             count = 1  # "ما أدى لإصابته": one person hurt
         if count is None and not vague and tok.cue == "killed" and i + 1 < len(tokens):

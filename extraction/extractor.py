@@ -1,7 +1,8 @@
 """The event extractor: named stages from a document's text to its merged events.
 
 document -> sentences -> detection (live triggers) -> grouping (drafts) -> roles -> slots (place, date, toll)
-         -> assemble (events) -> coreference (one event per real event) -> dating (a range on every event)
+         -> assemble (events) -> coreference (one event per real event) -> attribution (doers the sentence leaves
+         unnamed) -> dating (a range on every event)
 """
 
 from __future__ import annotations
@@ -11,20 +12,21 @@ from datetime import date
 from typing import Any
 
 from extraction.assemble import finish_draft
+from extraction.attribution import attribute_doers
 from extraction.coreference import merge_events
 from extraction.dates import find_chained_dates, find_dates
 from extraction.dating import bound_dates
 from extraction.detection import live_triggers
 from extraction.document import DocState, Document, Draft, OffsetMap, resolve_overlaps
 from extraction.grouping import group_triggers
-from extraction.lexicon import Lexicon, load_lexicon
+from extraction.lexicon import Lexicon, Mention, load_lexicon
 from extraction.model import VIOLENT_TYPES, Event
 from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder
 from extraction.roles import resolve_actors
 from extraction.sentence_model import SentenceModel, features, load_model
 from extraction.slots import fill_draft, follow_up_injured
-from extraction.text import Sentence, Words, detect_language, quoted_spans, split_sentences
+from extraction.text import Sentence, Words, dateline_spans, detect_language, quoted_spans, split_sentences
 
 
 class Extractor:
@@ -47,6 +49,9 @@ class Extractor:
         words = Words(norm)
         raw = self.lexicon.scan_normalized(norm, offsets, lang, (words.starts, words.ends))
         mentions = resolve_overlaps(raw)
+        datelines = dateline_spans(text)
+        if datelines:  # "أنقرة - ...": the capital a report was filed from is not its state acting
+            mentions = [m for m in mentions if not _in_dateline(m, datelines, self.lexicon)]
         to_norm = OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
         calendar_at: dict[str, list[int]] = {"month": [], "weekday": []}
@@ -82,7 +87,7 @@ class Extractor:
                     if events[-1].fatalities is None and not events[-1].fatalities_vague:
                         events[-1].fatalities = 0
                 previous = None
-        merged = merge_events(events, self.lexicon)
+        merged = attribute_doers(merge_events(events, self.lexicon), self.lexicon)
         if places:  # an event placed only in "Syria" is a summary of many, not one event
             merged = [e for e in merged if e.location is not None and e.location.kind != "country"]
         return bound_dates(merged, published)
@@ -127,6 +132,14 @@ def sentence_events(
             state.actor_history.append(hit.actor)
     state.place_history.extend(p for p in sentence_places if not p.from_origin)
     return events
+
+
+def _in_dateline(mention: Mention, datelines: list[tuple[int, int]], lexicon: Lexicon) -> bool:
+    """True for a country or capital actor word inside a paragraph's dateline."""
+    if mention.entry.category != "actor":
+        return False
+    actor = lexicon.actors.get(mention.entry.kind)
+    return actor is not None and actor.strength == "weak" and any(a <= mention.start < b for a, b in datelines)
 
 
 MODEL_VETO_BELOW = 0.95  # the model may drop only events the rules are less sure of (measured on dev and the gate)

@@ -62,16 +62,18 @@ class EventLocation:
     place_id: str | None = None
     kind: str | None = None
     penalty: int = 0  # how loosely the text ties the event to this place (near, between, direction)
+    surface: str | None = None  # the Arabic words the text names the place with ("الفارات" for Dalfar)
 
     def key(self) -> str:
         """Identity used when merging mentions of one event."""
         return self.place_id or self.name_ar or self.name
 
     def to_json(self) -> dict[str, Any]:
-        """The EVENTS.md location object."""
+        """The EVENTS.md location object: name_ar as the text writes it, name_ar_canonical as the gazetteer does."""
         return {
             "name": self.name,
-            "name_ar": self.name_ar,
+            "name_ar": self.surface or self.name_ar,
+            "name_ar_canonical": self.name_ar,
             "admin1": self.admin1,
             "admin2": self.admin2,
             "admin3": self.admin3,

@@ -34,6 +34,7 @@ KIND_RANK = {
     "country": 7,
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _CUE_KIND = word_map("place_cue_kind")
 _PERSON_TITLES = word_set("person_title")
 _KUNYA = frozenset(("ابو", "ام"))  # "أبو عروة كنصفرة": a nom de guerre's second part is a nisba
@@ -107,6 +108,7 @@ class PlaceHit:
             place_id=p.id,
             kind=p.kind,
             penalty=self.penalty,
+            surface=_arabic_surface(self.surface),
         )
 
 
@@ -283,6 +285,14 @@ def _right_after(doc: Any, draft: Any, place: PlaceHit) -> bool:
         and all(w in _TAKEN_FROM_WORDS for _, _, w in doc.words.between(t.mention.nend, place.nstart))
         for t in draft.triggers
     )
+
+
+def _arabic_surface(surface: str) -> str | None:
+    """The text's own Arabic words for a place, without a leading conjunction or preposition; None for other scripts."""
+    words = surface.strip(" \"'“”«»()").split()
+    if not words or not _ARABIC_LETTER.match(words[0]):
+        return None
+    return " ".join(words)
 
 
 def _src(text: str, norm: str, npos: int, to_norm: Callable[[int], int]) -> int:

@@ -181,6 +181,18 @@ def anchored_finditer(
     return out
 
 
+# "أنقرة - واصل ...", "بيروت (رويترز) - ...", "DAMASCUS (Reuters) — ...": a short place and agency before a dash
+_DATELINE = re.compile(
+    r"(?:^|\n)[ \t]*(?:[^\W\d][\w'’.]*[ \t]+){0,3}[^\W\d][\w'’.]*"  # one to four words
+    r"(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*[-–—][ \t]"  # an agency in brackets, then the dash
+)
+
+
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the datelines that open paragraphs: where the report was filed from, not who acted."""
+    return [m.span() for m in _DATELINE.finditer(text)]
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (“…”, «…»), used to mark evidence that is reported speech."""
     spans: list[tuple[int, int]] = []

@@ -220,7 +220,7 @@ def location_id(loc: Mapping[str, Any]) -> str | None:
     pcode = as_text(loc.get("pcode"))
     if pcode:
         return short_hash("pcode", pcode)
-    name, name_ar = as_text(loc.get("name")), as_text(loc.get("name_ar"))
+    name, name_ar = as_text(loc.get("name")), as_text(loc.get("name_ar_canonical") or loc.get("name_ar"))
     lat, lon = as_float(loc.get("lat"), -90, 90), as_float(loc.get("lon"), -180, 180)
     if not (name or name_ar or lat is not None):
         return None
@@ -287,7 +287,8 @@ def add_event_rows(
         })
         if loc_id and loc_id not in out.locations:
             out.locations[loc_id] = {
-                "location_id": loc_id, "name": as_text(loc.get("name")), "name_ar": as_text(loc.get("name_ar")),
+                "location_id": loc_id, "name": as_text(loc.get("name")),
+                "name_ar": as_text(loc.get("name_ar_canonical") or loc.get("name_ar")),
                 "admin1": as_text(loc.get("admin1")), "admin2": as_text(loc.get("admin2")),
                 "admin3": as_text(loc.get("admin3")), "pcode": as_text(loc.get("pcode")), "lat": lat, "lon": lon,
                 "kind": as_text(loc.get("kind")), "run_id": run_id, "extractor_version": extractor_version,

@@ -69,7 +69,7 @@ def event(kind: str, place: Place, day: date, killed: int | None, evidence: str,
 NDF = ("National Defence Forces", "الدفاع الوطني")
 IRGC = ("Islamic Revolutionary Guard Corps", "الحرس الثوري")
 SDF = ("Syrian Democratic Forces", "قسد")
-REGIME = ("Syrian regime forces", "قوات النظام")
+REGIME = ("Syrian government forces", "قوات النظام")
 MILITIAS = ("Iran-backed militias", "الميليشيات الإيرانية")
 ISIS = ("Islamic State", "تنظيم الدولة")
 CLASH_TEXT = "اندلعت اشتباكات عنيفة بين عناصر الدفاع الوطني والحرس الثوري في مدينة الميادين أسفرت عن مقتل 8 عناصر."

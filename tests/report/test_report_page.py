@@ -103,10 +103,10 @@ def test_actor_matrix_counts_pairs(fixture_db: Path, tmp_path: Path) -> None:
     # a target named without an attacker stays in the actor 2 column
     unnamed = next(r for r in rows if r.children[0].text == "(none named)")
     titles = [c.attrs["title"] for c in unnamed.children if c.tag == "td" and c.text]
-    assert titles == ["(none named) vs Syrian regime forces: 2 incidents, 2 deaths"]
-    regime = next(r for r in rows if r.children[0].text == "Syrian regime forces")
+    assert titles == ["(none named) vs Syrian government forces: 2 incidents, 2 deaths"]
+    regime = next(r for r in rows if r.children[0].text == "Syrian government forces")
     assert [c.attrs["title"] for c in regime.children if c.tag == "td" and c.text] == [
-        "Syrian regime forces vs (none named): 1 incident, 3 deaths"]
+        "Syrian government forces vs (none named): 1 incident, 3 deaths"]
 
 
 def test_incident_table_has_sources_and_rtl_evidence(fixture_db: Path, tmp_path: Path) -> None:

@@ -1,0 +1,57 @@
+"""Stage: attribution: who did a violent act, when its sentence names the hand only as a state or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extraction.document import family
+from extraction.lexicon import Lexicon, word_map
+from extraction.model import VIOLENT_TYPES, Event, EventActor
+
+_DOER_ROLES = frozenset(("actor1", "assoc_actor_1"))
+_STATE_FORCES = word_map("state_forces")  # "قصف النظام", "مسيّرة تركية": the state's armed forces did it
+
+
+def _doer(event: Event) -> EventActor | None:
+    """The event's named doer: its actor1 when that is not a civilian."""
+    return next((a for a in event.actors if a.role == "actor1" and a.actor_type != "Civilians"), None)
+
+
+def state_as_forces(events: list[Event], lexicon: Lexicon) -> None:
+    """A state named as the doer of a violent act becomes its armed forces, with the text's words kept."""
+    for event in events:
+        if event.event_type not in VIOLENT_TYPES:
+            continue
+        for i, actor in enumerate(event.actors):
+            forces = lexicon.actors.get(_STATE_FORCES.get(actor.id, ""))
+            if actor.role in _DOER_ROLES and forces is not None and not any(a.id == forces.id for a in event.actors):
+                surface = actor.surface or actor.name_ar
+                event.actors[i] = replace(
+                    actor,
+                    id=forces.id,
+                    name=forces.name,
+                    name_ar=forces.name_ar,
+                    actor_type=forces.actor_type,
+                    surface=surface,
+                )
+
+
+def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
+    """States as doers become their forces; doerless violent events take the article's one doer of the same family."""
+    state_as_forces(events, lexicon)
+    doers: dict[str, dict[str, EventActor]] = {}
+    for event in events:
+        doer = _doer(event)
+        if doer is not None and event.event_type in VIOLENT_TYPES:
+            doers.setdefault(family(event.event_type), {})[doer.id] = doer
+    for event in events:
+        if event.event_type not in VIOLENT_TYPES or any(a.role in _DOER_ROLES for a in event.actors):
+            continue
+        named = doers.get(family(event.event_type), {})
+        if len(named) != 1:
+            continue  # nobody, or several hands: the article does not say whose act this was
+        doer = next(iter(named.values()))
+        if any(a.id == doer.id for a in event.actors):
+            continue  # the same actor is already the target: a doer of its own would be wrong
+        event.actors.insert(0, replace(doer))
+    return events
