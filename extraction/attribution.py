@@ -36,9 +36,23 @@ def state_as_forces(events: list[Event], lexicon: Lexicon) -> None:
                 )
 
 
+def protesters_protest(events: list[Event], lexicon: Lexicon) -> None:
+    """Every protest is made by protesters: one whose text names none gets the generic protesters as actor1."""
+    protesters = lexicon.actors.get("protesters")
+    if protesters is None:
+        return
+    for event in events:
+        if event.event_type != "protest" or any(a.actor_type == "Protesters" for a in event.actors):
+            continue
+        others = [replace(a, role="actor2") if a.role == "actor1" else a for a in event.actors]
+        first = EventActor(protesters.id, protesters.name, protesters.name_ar, "actor1", protesters.actor_type)
+        event.actors = [first, *others]
+
+
 def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """States as doers become their forces; doerless violent events take the article's one doer of the same family."""
     state_as_forces(events, lexicon)
+    protesters_protest(events, lexicon)
     doers: dict[str, dict[str, EventActor]] = {}
     for event in events:
         doer = _doer(event)

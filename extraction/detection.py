@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extraction.document import Document, Trig, family
 from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES
@@ -14,6 +16,13 @@ _PROTEST_ADVERBS = word_set("protest_adverb")
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
+# "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
+_ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
+_SINCE_SPAN = re.compile(
+    r"(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:(?:\d+|عده)\s+)?"
+    r"(?:اسابيع|اسبوعين|اشهر|شهور|شهرين|سنوات|سنتين|عامين|اعوام|فتره|مده|شهرا|عاما|اسبوعا|سنه|اسبوع|شهر)(?!\w)"
+    r"|(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:\d+|عده)\s+(?:ايام|يوما)(?!\w)"  # "منذ 20 يوماً"
+)
 
 
 def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]) -> list[Trig]:
@@ -146,6 +155,16 @@ def _near(doc: Document, a: Mention, b: Mention, words: int) -> bool:
     return b.nend <= a.nstart and doc.words.distance(b.nend, a.nstart) <= words
 
 
+def _ongoing(doc: Document, m: Mention, cues: list[Mention], lo: int, hi: int) -> bool:
+    """True when a present "witnesses / is exposed to" before the noun and a span of weeks or more frame it."""
+    chain_lo = doc.chain_start(m.nstart, lo)
+    chain_hi = min((c.nstart for c in cues if c.entry.kind == "reset" and c.nstart > m.nstart), default=hi)
+    return (
+        _ONGOING_VERB.search(doc.norm, chain_lo, m.nstart) is not None
+        and _SINCE_SPAN.search(doc.norm, chain_lo, chain_hi) is not None
+    )
+
+
 def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
     """True when the trigger sits in the scope of an accusation, threat, denial, speculation, intent, ..."""
     resets = [c.nstart for c in cues if c.entry.kind == "reset"]
@@ -155,6 +174,8 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
         return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
     c_start, c_end, _ = doc.clause(m.nstart, bounds, lo, hi)
     trigger: Trigger = m.entry.value  # type: ignore[assignment]
+    if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi):
+        return True
     for c in cues:
         kind = c.entry.kind
         if kind == "verbal":

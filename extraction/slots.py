@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from extraction.casualties import count_casualties
@@ -16,6 +17,10 @@ from extraction.text import Sentence
 
 _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
 _AIR_ACTORS = word_set("air_actor")
+# fire that may come from the ground: guns, mortars, rockets ("قصف إسرائيلي" alone is an air strike)
+_GROUND_FIRE = re.compile(
+    r"مدفع|هاون|راجم|دباب|صاروخ|صواريخ|قذائف|قذيفه|artillery|mortar|tank|howitzer|rocket|missile|shell"
+)
 # acts whose doer, unnamed in the sentence, is the force the article follows
 _CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
@@ -55,6 +60,12 @@ def fill_draft(
     if draft.event_type in ONE_SIDED:
         span_actors = one_sided_actors(doc, draft, span_actors, actor_hits)
     draft.actors = assign_roles(doc, draft, span_actors)
+    if (
+        draft.event_type == "shelling"
+        and any(a.role == "actor1" and a.id in _AIR_ACTORS for a in draft.actors)
+        and _GROUND_FIRE.search(doc.norm, *doc.clause(first.pos, bounds, lo, hi)[:2]) is None
+    ):
+        draft.event_type = "airstrike"  # "قصف إسرائيلي استهدف محيط مصياف": no gun named, the air force struck
     name_surfaces(doc, draft.actors, span_actors + actor_hits)
     if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
         add_detained_civilians(doc, draft)
