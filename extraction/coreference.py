@@ -66,6 +66,8 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     """True when b is another mention of event a."""
     if a.event_type != b.event_type or not _dates_compatible(a, b):
         return False
+    if a.list_group is not None and a.list_group == b.list_group:
+        return False  # two places of one list are two events, whatever the trigger's article says
     same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
     if b.remention and same_place:
         return True  # "المعارك" again at the same place: the same fighting, whoever the sentence names
@@ -84,6 +86,8 @@ def _continues(previous: Event | None, event: Event) -> bool:
     """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
     if previous is None or event.own_date or event.fatalities:
         return False
+    if previous.list_group is not None and previous.list_group == event.list_group:
+        return False  # the next place of the same list
     if (
         event.own_place
         and not event.remention

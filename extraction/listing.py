@@ -10,6 +10,7 @@ from extraction.places import PlaceHit
 
 _FILLERS = word_set("place_list_filler")
 _TOKEN = re.compile(r"\w+")
+_UNKNOWN_ITEM = re.compile(r"[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d]+(?: [^\W\d]+)?[\s\"“”«»]*[،,][\s\"“”«»و]*")
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
 
@@ -65,6 +66,8 @@ def _only_fillers(doc: Document, lo: int, hi: int) -> bool:
     tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(gap)]
     if not ("،" in gap or "," in gap or any(t == "و" or t.startswith("و") or t == "and" for _, t in tokens)):
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
+    if _UNKNOWN_ITEM.fullmatch(gap):
+        return True  # "كفرنبودة، الزكاة، الصخر، اللطامنة": an item the gazetteer does not know keeps the list going
     numbers = [m.nstart for m in doc.mentions_in(lo, hi, category="number")]
     for start, token in tokens:
         word = token[1:] if token.startswith("و") and len(token) > 1 else token

@@ -115,6 +115,7 @@ class Event:
     generic: bool = field(default=False, repr=False)  # only a generic word (هجوم، استهداف) or a death word
     own_date: bool = field(default=False, repr=False)  # the date phrase is in the event's own clauses
     own_place: bool = field(default=False, repr=False)  # the place is named in the event's own clauses
+    list_group: int | None = field(default=None, repr=False)  # events of one listed sentence ("في A وB") share it
 
     @property
     def acled(self) -> tuple[str, str]:
