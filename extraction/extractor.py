@@ -54,6 +54,9 @@ class Extractor:
             mentions = [m for m in mentions if not _in_dateline(m, datelines, self.lexicon)]
         to_norm = OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
+        for hit in places:  # "دمشق 28 ابريل (شينخوا)": where the report was filed, a place of last resort
+            if any(to_norm(a) <= hit.nstart < to_norm(b) for a, b in datelines):
+                hit.penalty = max(hit.penalty, 2)
         calendar_at: dict[str, list[int]] = {"month": [], "weekday": []}
         for m in raw:
             if m.entry.category == "calendar":
