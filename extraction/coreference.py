@@ -82,6 +82,11 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     return a.location.key() == b.location.key()
 
 
+def _same_place(a: Event, b: Event) -> bool:
+    """True when both events have a place and it is the same one."""
+    return a.location is not None and b.location is not None and a.location.key() == b.location.key()
+
+
 def _continues(previous: Event | None, event: Event) -> bool:
     """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
     if previous is None or event.own_date or event.fatalities:
@@ -118,7 +123,8 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
     previous: Event | None = None
     last_violent: Event | None = None
     for event in events:
-        target = next((e for e in out if _mergeable(e, event, lexicon)), None)
+        mergeable = [e for e in out if _mergeable(e, event, lexicon)]
+        target = next((e for e in mergeable if _same_place(e, event)), mergeable[0] if mergeable else None)
         if target is None and _continues(previous, event):
             target = previous
         if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event):

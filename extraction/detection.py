@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extraction.document import Document, Trig, family
 from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
@@ -16,6 +17,7 @@ _PROTEST_ADVERBS = word_set("protest_adverb")
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
+_ELABORATED_TYPES = frozenset(("shelling", "airstrike"))  # acts a later "حيث استهدفت ..." goes on describing
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
 _SINCE_SPAN = re.compile(
@@ -57,6 +59,7 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         and t.trigger.event_type != "abduction"
     ]
     chains = [doc.chain_start(t.pos, lo) for t in out]
+    out = [_elaborated(doc, t, c, specific) for t, c in zip(out, chains, strict=True)]
     specific_chains = {doc.chain_start(t.pos, lo) for t in specific}
     named = {(c, t.trigger.event_type) for t, c in zip(out, chains, strict=True) if t.trigger.form != "generic"}
     out = [  # "وصول التعزيزات": the specific noun of the same act carries the event
@@ -126,6 +129,16 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         if t.trigger.event_type in VIOLENT_TYPES
         or not any(e <= t.pos and doc.words.distance(e, t.pos) <= 3 for e in violent_ends)
     ]  # "استهدفت رتلاً": a target
+
+
+def _elaborated(doc: Document, t: Trig, chain: int, specific: list[Trig]) -> Trig:
+    """"تصعّد قوات النظام قصفها، حيث استهدفت بلدات ...": a generic attack after حيث tells how the act before went on."""
+    if t.trigger.form != "generic" or t.trigger.event_type != "attack" or not doc.norm.startswith("حيث", chain):
+        return t
+    before = [s for s in specific if s.pos < chain and s.trigger.event_type in _ELABORATED_TYPES]
+    if not before:
+        return t
+    return Trig(t.mention, replace(t.trigger, event_type=before[-1].trigger.event_type))
 
 
 def _requirement_met(doc: Document, m: Mention, requires: tuple[str, ...], lo: int, hi: int) -> bool:
