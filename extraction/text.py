@@ -183,16 +183,20 @@ def anchored_finditer(
 
 # "أنقرة - واصل ...", "بيروت (رويترز) - ...", "DAMASCUS (Reuters) — ...": a short place and agency before a dash
 _DATELINE = re.compile(
-    r"(?:^|\n)[ \t]*(?:[^\W\d][\w'’.]*[ \t]+){0,3}[^\W\d][\w'’.]*"  # one to four words
+    r"[ \t]*(?:[^\W\d][\w'’.]*[ \t]+){0,3}[^\W\d][\w'’.]*"  # one to four words
     r"(?:[ \t]*[،,]?[ \t]*\d{1,2}[ \t]+[^\W\d]+(?:[ \t]+\d{4})?)?"  # a date ("28 ابريل 2016")
     r"(?:(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*[-–—][ \t]"  # an agency in brackets, then the dash
     r"|(?<=\d)[ \t]*\([^()\n]{1,30}\)[ \t])"  # or, after a date, the agency alone: "دمشق 28 ابريل 2016 (شينخوا)"
 )
 
 
+_NEWLINES = re.compile(r"\n+")
+
+
 def dateline_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the datelines that open paragraphs: where the report was filed from, not who acted."""
-    return [m.span() for m in _DATELINE.finditer(text)]
+    starts = [0, *(m.end() for m in _NEWLINES.finditer(text))]
+    return [m.span() for m in (_DATELINE.match(text, pos) for pos in starts) if m is not None]
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from extraction.dates import find_dates
 from extraction.lexicon import load_lexicon
 from extraction.normalize import militia_variants, normalize_ar, normalize_for_match, normalize_keep_offsets
-from extraction.text import split_sentences
+from extraction.text import dateline_spans, split_sentences
 
 
 def test_normalize_folds_letter_forms_and_marks() -> None:
@@ -76,3 +76,10 @@ def test_day_of_week_is_not_misread() -> None:
     """لليوم الثالث على التوالي is not 'today', and a bare يوم is not a date."""
     assert find_dates(normalize_for_match("لليوم الثالث على التوالي")[0], date(2024, 3, 20)) == []
     assert find_dates(normalize_for_match("في يوم واحد")[0], date(2024, 3, 20)) == []
+
+
+def test_datelines_open_paragraphs_only() -> None:
+    """A place (and date, and agency) before a dash or after a date opens a paragraph; a bracket mid-text does not."""
+    text = "أنقرة - قصفت الطائرات.\nدمشق 28 ابريل 2016 (شينخوا) قتل ثلاثة.\nقتل 3 مدنيين (بينهم طفل) في درعا."
+    found = [text[a:b].strip() for a, b in dateline_spans(text)]
+    assert found == ["أنقرة -", "دمشق 28 ابريل 2016 (شينخوا)"]
