@@ -255,8 +255,12 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
     kept = []
     for m in out:
-        if m.entry.category == "trigger" and any(
-            a.nstart <= m.nstart and m.nend <= a.nend and (a.nend - a.nstart) > (m.nend - m.nstart) for a in actors
+        if (
+            m.entry.category == "trigger"
+            and m.entry.kind != "protest"  # "آلاف المتظاهرين خرجوا": the protesters are the protest's own word
+            and any(
+                a.nstart <= m.nstart and m.nend <= a.nend and (a.nend - a.nstart) > (m.nend - m.nstart) for a in actors
+            )
         ):
             continue
         kept.append(m)
