@@ -297,8 +297,9 @@ def search_lake(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> list[
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor of `con` for another thread, reading the same catalog (a lake's USE is per cursor)."""
+    """A cursor of `con` for another thread, reading the same catalog (USE is per cursor: the lake's, the writer's)."""
+    row = con.execute("SELECT current_database()").fetchone()
     other = con.cursor()
-    if is_lake_connection(con):
-        other.execute(f"USE {LAKE_ALIAS}")
+    if row is not None and row[0] != "memory":
+        other.execute(f'USE "{row[0]}"')
     return other
