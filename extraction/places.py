@@ -48,6 +48,8 @@ _COMPOUND_HEADS = word_set("place_compound_head")
 _NOT_NAMES = word_set("place_not_name")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
+_STATIONED_WORDS = word_set("place_stationed")
+_STATIONED_WINDOW = 6  # words before a place in which "المتمركزة في" makes it where the shooters stand
 _DIRECTION_WORDS = word_set("place_direction")
 _KIN_WORDS = word_set("place_kin")
 _PLACE_PREPS = word_set("place_preposition")
@@ -182,7 +184,9 @@ class PlaceFinder:
             hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
         hits.sort(key=lambda h: h.nstart)
         for h in hits:
-            before = [w for _, _, w in words.prev_words(h.nstart, 3)]
+            before = [w for _, _, w in words.prev_words(h.nstart, _STATIONED_WINDOW)]
+            stationed = not _STATIONED_WORDS.isdisjoint(before)  # "قوات النظام المتمركزة في خان شيخون": the gunners
+            before = before[:3]
             h.from_origin = bool(before) and (
                 before[0] in _ORIGIN_WORDS
                 or (len(before) > 1 and before[1] in _ORIGIN_WORDS and before[0] in _CUE_KIND)
@@ -195,6 +199,7 @@ class PlaceFinder:
                 h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (
                 h.origin
+                or stationed
                 or h.example
                 or not _BETWEEN_WORDS.isdisjoint(before[:3])
                 or (h.destination and any(w.startswith(_TRANSFER_STEMS) for w in before[:4]))
