@@ -20,6 +20,7 @@ _WITNESS_VERBS = word_set("witness_verb")
 _ELABORATED_TYPES = frozenset(("shelling", "airstrike"))  # acts a later "حيث استهدفت ..." goes on describing
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
+_CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
 _SINCE_SPAN = re.compile(
     r"(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:(?:\d+|عده)\s+)?"
     r"(?:اسابيع|اسبوعين|اشهر|شهور|شهرين|سنوات|سنتين|عامين|اعوام|فتره|مده|شهرا|عاما|اسبوعا|سنه|اسبوع|شهر)(?!\w)"
@@ -172,10 +173,11 @@ def _ongoing(doc: Document, m: Mention, cues: list[Mention], lo: int, hi: int) -
     """True when a present "witnesses / is exposed to" before the noun and a span of weeks or more frame it."""
     chain_lo = doc.chain_start(m.nstart, lo)
     chain_hi = min((c.nstart for c in cues if c.entry.kind == "reset" and c.nstart > m.nstart), default=hi)
-    return (
-        _ONGOING_VERB.search(doc.norm, chain_lo, m.nstart) is not None
-        and _SINCE_SPAN.search(doc.norm, chain_lo, chain_hi) is not None
-    )
+    if _ONGOING_VERB.search(doc.norm, chain_lo, m.nstart) is None:
+        return False
+    if _SINCE_SPAN.search(doc.norm, chain_lo, chain_hi) is not None:
+        return True
+    return _CONTINUING.match(doc.norm, m.nend) is not None  # "تشهد درعا هجمات مستمرة": attacks that go on
 
 
 def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[int, str]], lo: int, hi: int) -> bool:
