@@ -31,7 +31,7 @@ def finish_draft(doc: Document, draft: Draft) -> list[Event]:
             fatalities_vague=False if split_tolls else event.fatalities_vague,
             injured=event.injured if split_tolls or event.injured == 0 else None,  # "no one was hurt" holds for each
             own_place=True,
-            list_group=id(draft),
+            list_group=draft.triggers[0].pos,  # one draft per trigger position in a document
         )
         for listed in draft.listed
     ]
