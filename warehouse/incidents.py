@@ -164,28 +164,90 @@ def _block_key(report: Report) -> tuple[str, str]:
     return report.event_type, _place_key(area)
 
 
+class _PlaceIndex:
+    """The reports that can share a place and dates with a report: same place id or name, or an area holding it.
+
+    `_places_compatible` holds only between reports that share one of these keys, and dates must touch, so a
+    lookup reads the reports of the same places and days instead of every report of the block's dates (a
+    governorate with hundreds of events a day made those scans the bulk of a refresh). Reports of short date
+    ranges are kept sorted by start under each key and found by bisection; the few long ones are checked all.
+    """
+
+    def __init__(self, reports: list[Report], members: Iterable[int]) -> None:
+        """Index the given reports by place id, place name, names of their admin chain and area names."""
+        self.reports = reports
+        lists: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in members:
+            r = reports[i]
+            keys = [("name", n) for n in r.place_names] + [("chain", n) for n in r.place_chain]
+            keys += [("area", n) for n in r.area_names]
+            if r.location_id:
+                keys.append(("id", r.location_id))
+            for key in keys:
+                lists[key].append(i)
+        self.short: dict[tuple[str, str], tuple[list[date], list[int]]] = {}
+        self.long: dict[tuple[str, str], list[int]] = {}
+        for key, found in lists.items():
+            dated = sorted((i for i in found if _span(reports[i]) <= _SHORT), key=lambda i: _start(reports[i]))
+            self.short[key] = ([_start(reports[i]) for i in dated], dated)
+            self.long[key] = [i for i in found if _span(reports[i]) > _SHORT]
+
+    def candidates(self, i: int) -> set[int]:
+        """Indexes of the reports whose place and dates may be compatible with report i's (i itself excluded)."""
+        r = self.reports[i]
+        keys = [("name", n) for n in r.place_names] + [("chain", n) for n in r.area_names]
+        keys += [("area", n) for n in r.place_chain]
+        if r.location_id:
+            keys.append(("id", r.location_id))
+        first, last = _start(r) - DAY_TOLERANCE - _SHORT, _end(r) + DAY_TOLERANCE
+        found: set[int] = set()
+        for key in keys:
+            if key in self.short:
+                starts, members = self.short[key]
+                found.update(members[bisect_left(starts, first) : bisect_right(starts, last)])
+                found.update(self.long[key])
+        found.discard(i)
+        return found
+
+
+def _start(report: Report) -> date:
+    """First day of a report (reports without dates are never indexed)."""
+    assert report.date_start is not None
+    return report.date_start
+
+
+def _end(report: Report) -> date:
+    """Last day of a report."""
+    assert report.date_end is not None
+    return report.date_end
+
+
+def _span(report: Report) -> timedelta:
+    """How long a report's date range is."""
+    return _end(report) - _start(report)
+
+
 def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
-    """Return compatible report pairs (indexes), closest dates first, scanning date-sorted blocks."""
+    """Return compatible report pairs (indexes), closest dates first, within blocks, looked up by place."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, report in enumerate(reports):
         if report.date_start and report.date_end and report.place_names:
             blocks[_block_key(report)].append(i)
     scored: list[tuple[int, int, int, int, int]] = []
     for members in blocks.values():
-        members.sort(key=lambda i: (reports[i].date_start, reports[i].event_id))
-        for pos, i in enumerate(members):
+        index = _PlaceIndex(reports, members)
+        for i in members:
             a = reports[i]
-            assert a.date_start is not None and a.date_end is not None
-            for j in members[pos + 1:]:
+            for j in index.candidates(i):
+                if j < i:
+                    continue  # each pair once
                 b = reports[j]
-                assert b.date_start is not None
-                if b.date_start > a.date_end + DAY_TOLERANCE:
-                    break
                 if compatible(a, b):
+                    assert a.date_start is not None and b.date_start is not None
                     gap = abs((b.date_start - a.date_start).days)
                     exact = 0 if a.place_names & b.place_names else 1
                     shared = len(set(a.actor_ids) & set(b.actor_ids))
-                    scored.append((gap, exact, -shared, min(i, j), max(i, j)))
+                    scored.append((gap, exact, -shared, i, j))
     scored.sort()
     return [(i, j) for _, _, _, i, j in scored]
 
@@ -324,30 +386,15 @@ _SHORT = timedelta(days=7)  # reports whose date range is at most this long are 
 
 
 def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
-    """Return a function giving the indexes of the reports compatible with one report (same block, dates near).
-
-    Reports of short date ranges are kept sorted by start, so a lookup scans only the days near the report;
-    the few with long ranges (a month, a season) are checked one by one.
-    """
-    short: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    long: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    """Return a function giving the indexes of the reports compatible with one report (same block, dates near)."""
+    blocks: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
-        assert r.date_start is not None and r.date_end is not None
-        (short if r.date_end - r.date_start <= _SHORT else long)[_block_key(r)].append(i)
-    starts: dict[tuple[str, str], list[date]] = {}
-    for key, members in short.items():
-        members.sort(key=lambda i: (reports[i].date_start, reports[i].event_id))
-        starts[key] = [reports[i].date_start for i in members]  # type: ignore[misc]
+        blocks[_block_key(r)].append(i)
+    indexes = {key: _PlaceIndex(reports, members) for key, members in blocks.items()}
 
     def linked(i: int) -> list[int]:
         r = reports[i]
-        assert r.date_start is not None and r.date_end is not None
-        key = _block_key(r)
-        # a partner ends at most a day before r starts, so a short one starts no earlier than that minus _SHORT
-        lo = bisect_left(starts.get(key, []), r.date_start - DAY_TOLERANCE - _SHORT)
-        hi = bisect_right(starts.get(key, []), r.date_end + DAY_TOLERANCE)
-        near = short[key][lo:hi] + long[key]
-        return [j for j in near if j != i and compatible(r, reports[j])]
+        return sorted(j for j in indexes[_block_key(r)].candidates(i) if compatible(r, reports[j]))
 
     return linked
 

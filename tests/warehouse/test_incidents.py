@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import warehouse
-from warehouse.incidents import Report, best_figure, cluster_reports
+from warehouse.incidents import Report, _candidate_pairs, best_figure, cluster_reports, compatible
 
 
 def test_three_reports_of_one_clash_become_one_incident(loaded_db: Path) -> None:
@@ -124,3 +125,23 @@ def test_refreshing_only_a_runs_event_types_equals_a_full_rebuild(db_path: Path)
         assert con.execute("SELECT * FROM incident_reports ORDER BY incident_id, event_id").fetchall() == links
     finally:
         con.close()
+
+
+def test_place_index_finds_every_compatible_pair_a_full_scan_finds() -> None:
+    """Looking partners up by place and date gives the same pairs as comparing every two reports of a block."""
+    rng = random.Random(7)
+    places = [("Hajin", 1), ("al-Bahra", 1), ("Abu Kamal", 1), ("Deir ez-Zor", 3), ("Abu Kamal", 3)]
+    reports = []
+    for n in range(300):
+        place, geo = rng.choice(places)
+        day = rng.randint(1, 28)
+        r = _report(f"e{n}", f"a{n // 2}", f"s{n % 5}", day, rng.choice([None, 1, 2]), place=place, geo=geo,
+                    actors=rng.choice([("is",), ("sdf",), ("is", "sdf"), ()]),
+                    precision=rng.choice(["day", "day", "month"]))
+        if r.date_precision == "month":  # a long range: the whole month
+            r.date_start, r.date_end = date(2021, 3, 1), date(2021, 3, 31)
+        reports.append(r)
+    brute = sorted((i, j) for i in range(len(reports)) for j in range(i + 1, len(reports))
+                   if compatible(reports[i], reports[j]))
+    assert sorted(_candidate_pairs(reports)) == brute
+    assert len(brute) > 100  # the set is dense enough to test something
