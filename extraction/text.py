@@ -183,7 +183,7 @@ def anchored_finditer(
 
 # "أنقرة - واصل ...", "بيروت (رويترز) - ...", "DAMASCUS (Reuters) — ...": a short place and agency before a dash
 _DATELINE = re.compile(
-    r"[ \t]*(?:[^\W\d][\w'’.]*[ \t]+){0,3}[^\W\d][\w'’.]*"  # one to four words
+    r"[ \t]*(?:[^\W\d][\w'’.]*(?:[ \t]+|[ \t]*[،,][ \t]*)){0,3}[^\W\d][\w'’.]*"  # one to four words ("DAMASCUS, Syria")
     r"(?:[ \t]*[،,]?[ \t]*\d{1,2}[ \t]+[^\W\d]+(?:[ \t]+\d{4})?)?"  # a date ("28 ابريل 2016")
     r"(?:(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*[-–—][ \t]"  # an agency in brackets, then the dash
     r"|(?<=\d)[ \t]*\([^()\n]{1,30}\)[ \t])"  # or, after a date, the agency alone: "دمشق 28 ابريل 2016 (شينخوا)"
