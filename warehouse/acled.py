@@ -25,7 +25,7 @@ NUMBER_SCHEMA = pa.schema([
 
 # v_event_fingerprints (migration 004) computed over every event before the join, so numbering one batch cost
 # time in proportion to the whole warehouse. The same fingerprint, for the wanted events only; a test checks
-# that the two agree.
+# that the two agree. Actor ids and number rows too are read for the wanted events only.
 _STORED_SQL = """
 WITH wanted AS (
     SELECT event_id FROM events WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))
@@ -37,7 +37,8 @@ named AS (
     GROUP BY event_id
 ),
 fingerprints AS (
-    SELECT e.event_id,
+    SELECT e.event_id, e.content_hash, e.event_type, e.span_start, e.span_end, e.evidence, e.date_start,
+           e.location_id, e.event_index,
            md5(CAST({'type': e.event_type, 'acled': e.acled_event_type, 'sub': e.acled_sub_event_type,
                      'start': e.date_start, 'end': e.date_end, 'precision': e.date_precision,
                      'killed': e.fatalities, 'vague': e.fatalities_vague, 'place': e.location_id,
@@ -47,16 +48,23 @@ fingerprints AS (
     FROM events AS e
     JOIN wanted USING (event_id)
     LEFT JOIN named AS n USING (event_id)
+),
+actor_ids AS (
+    SELECT event_id, list_sort(list(DISTINCT actor_id) FILTER (WHERE actor_id IS NOT NULL)) AS ids
+    FROM event_actors
+    WHERE event_id IN (SELECT event_id FROM wanted)
+    GROUP BY event_id
+),
+numbers AS (
+    SELECT * FROM event_numbers WHERE event_id IN (SELECT event_id FROM wanted)
 )
-SELECT e.content_hash, e.event_id, e.event_type, e.span_start, e.span_end, e.evidence, e.date_start, e.location_id,
-       coalesce(list_sort(list(DISTINCT ea.actor_id) FILTER (WHERE ea.actor_id IS NOT NULL)), []) AS actor_ids,
-       n.number, n.fingerprint AS stored_fingerprint, n.changed_at, f.fingerprint, e.event_index
-FROM events AS e
-JOIN fingerprints AS f USING (event_id)
-LEFT JOIN event_actors AS ea USING (event_id)
-LEFT JOIN event_numbers AS n USING (event_id)
-GROUP BY ALL
-ORDER BY e.content_hash, e.event_index
+SELECT f.content_hash, f.event_id, f.event_type, f.span_start, f.span_end, f.evidence, f.date_start, f.location_id,
+       coalesce(a.ids, []) AS actor_ids,
+       n.number, n.fingerprint AS stored_fingerprint, n.changed_at, f.fingerprint, f.event_index
+FROM fingerprints AS f
+LEFT JOIN actor_ids AS a USING (event_id)
+LEFT JOIN numbers AS n USING (event_id)
+ORDER BY f.content_hash, f.event_index
 """
 
 

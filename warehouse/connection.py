@@ -113,6 +113,7 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     try:
         quoted = str(db_path).replace("'", "''")
+        con.execute(f"SET temp_directory = '{quoted}.tmp'")  # where DuckDB spills: beside the file, as before
         con.execute(f"ATTACH '{quoted}' AS {WRITER_CATALOG} (ROW_GROUP_SIZE {WRITER_ROW_GROUP_SIZE})")
         con.execute(f"USE {WRITER_CATALOG}")
     except BaseException:

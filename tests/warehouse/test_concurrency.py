@@ -115,3 +115,23 @@ def test_run_left_running_by_a_dead_process_is_marked_interrupted(writer: duckdb
     second = warehouse.start_run(writer, "flow-2", datetime(2021, 5, 2, tzinfo=UTC), None)
     statuses = dict(writer.execute("SELECT run_id, status FROM runs").fetchall())
     assert statuses == {first: "interrupted", second: "running"}
+
+
+def test_writer_spills_beside_the_file_in_small_row_groups(tmp_path: Path) -> None:
+    """The writer keeps DuckDB's spill folder beside the warehouse and writes row groups a run's size."""
+    db = tmp_path / "w.duckdb"
+    con = warehouse.connect_writer(db)
+    try:
+        row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+        assert row is not None and row[0] == f"{db}.tmp"
+        con.execute("CREATE TABLE probe AS SELECT range AS n FROM range(40000)")
+        groups = con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('probe')").fetchone()
+    finally:
+        con.close()
+    assert groups is not None and groups[0] >= 3  # 40,000 rows in groups of 16,384, not one group of 122,880
+    reader = warehouse.connect_reader(db)
+    try:
+        row = reader.execute("SELECT count(*) FROM probe").fetchone()
+        assert row is not None and row[0] == 40000
+    finally:
+        reader.close()
