@@ -70,7 +70,15 @@ def fill_draft(
     if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
         add_detained_civilians(doc, draft)
     if draft.event_type in _CARRIED_ON and not any(a.role == "actor1" for a in draft.actors):
-        doer = next((a for a in reversed(state.actor_history) if a.strength == "strong"), None)
+        # "واصلت فصائل المعارضة التقدم، وتمكنت من السيطرة على ...": the force named earlier in the sentence, else
+        # the one the article named before
+        earlier = [
+            h.actor
+            for h in actor_hits
+            if h.nstart < first.pos and h.actor.strength == "strong" and h.actor.actor_type != "Civilians"
+        ]
+        doer = earlier[-1] if earlier else None
+        doer = doer or next((a for a in reversed(state.actor_history) if a.strength == "strong"), None)
         if doer is not None:  # "الحملة نتج عنها اعتقال 7 أشخاص": the campaign of the force named before
             draft.actors.insert(0, EventActor(doer.id, doer.name, doer.name_ar, "actor1", doer.actor_type))
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
