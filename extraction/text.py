@@ -191,11 +191,15 @@ _DATELINE = re.compile(
 
 
 _NEWLINES = re.compile(r"\n+")
+_DATELINE_MARKS = re.compile(r"[-–—(]")
+_DATELINE_REACH = 90  # characters: four words, a date and an agency
 
 
 def dateline_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the datelines that open paragraphs: where the report was filed from, not who acted."""
     starts = [0, *(m.end() for m in _NEWLINES.finditer(text))]
+    # the regex walks Arabic slowly: only paragraphs with a dash or a bracket near their start can open with one
+    starts = [pos for pos in starts if _DATELINE_MARKS.search(text, pos, pos + _DATELINE_REACH)]
     return [m.span() for m in (_DATELINE.match(text, pos) for pos in starts) if m is not None]
 
 
