@@ -14,6 +14,7 @@ SCOPED_CUES = frozenset(
 )
 _CONCLUDE_BEFORE, _CONCLUDE_AFTER = 4, 2  # words between a verb of concluding and the truce or talks it concludes
 _PROTEST_ADVERBS = word_set("protest_adverb")
+_RELATIVE = frozenset(("التي", "الذي", "اللتين", "اللذين", "اللتان", "اللذان", "which", "that"))
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
@@ -160,7 +161,10 @@ def _concludes(doc: Document, cue: Mention, m: Mention) -> bool:
     """True when a verb of concluding stands up to four words before an arrangement word, or two after it."""
     if cue.nend <= m.nstart:
         return doc.words.distance(cue.nend, m.nstart) <= _CONCLUDE_BEFORE
-    return m.nend <= cue.nstart and doc.words.distance(m.nend, cue.nstart) <= _CONCLUDE_AFTER
+    if m.nend > cue.nstart or doc.words.distance(m.nend, cue.nstart) > _CONCLUDE_AFTER:
+        return False
+    # "الهدنة التي أعلنت عنها روسيا في آب": a truce named by what was done with it once, not concluded now
+    return _RELATIVE.isdisjoint(w for _, _, w in doc.words.between(m.nend, cue.nstart))
 
 
 def _near(doc: Document, a: Mention, b: Mention, words: int) -> bool:
