@@ -21,6 +21,8 @@ _AIR_ACTORS = word_set("air_actor")
 _GROUND_FIRE = re.compile(
     r"مدفع|هاون|راجم|دباب|صاروخ|صواريخ|قذائف|قذيفه|artillery|mortar|tank|howitzer|rocket|missile|shell"
 )
+_SHELLING_ACTORS = word_set("shelling_actor")
+_SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
 # acts whose doer, unnamed in the sentence, is the force the article follows
 _CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
@@ -66,6 +68,12 @@ def fill_draft(
         and _GROUND_FIRE.search(doc.norm, *doc.clause(first.pos, bounds, lo, hi)[:2]) is None
     ):
         draft.event_type = "airstrike"  # "قصف إسرائيلي استهدف محيط مصياف": no gun named, the air force struck
+    if (
+        draft.event_type == "attack"
+        and all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
+        and any(a.role == "actor1" and a.id in _SHELLING_ACTORS for a in draft.actors)
+    ):
+        draft.shells_place = True  # decided once the place is known: a town struck by the army is shelled
     name_surfaces(doc, draft.actors, span_actors + actor_hits)
     if draft.event_type in ("arrest", "abduction") and not any(a.role == "actor2" for a in draft.actors):
         add_detained_civilians(doc, draft)
@@ -85,6 +93,8 @@ def fill_draft(
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
     draft.listed = listed_places(doc, draft, places, [b for b, _ in bounds])
+    if draft.shells_place and draft.location is not None and draft.location.kind in _SETTLEMENTS:
+        draft.event_type = "shelling"  # "استهدفت قوات النظام بلدة كنصفرة": the army's strike on a town
     draft.date = choose_date(doc, draft, bounds, lo, hi)
     if draft.date is not None and draft.date.follows is not None and state.last_event_day is not None:
         days = draft.date.follows
