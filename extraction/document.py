@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -253,20 +253,34 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
             reach = max(reach, m.nend) if len(cluster) > 1 else m.nend
         if cluster:
             out.extend(_longest_first(cluster) if len(cluster) > 1 else cluster)
-    actors = [m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)]
+    actors = sorted(
+        (m for m in out if m.entry.category == "actor" and m.entry.kind not in ("militia_anaphor",)),
+        key=lambda m: m.nstart,
+    )
+    starts = [a.nstart for a in actors]
+    longest = max((a.nend - a.nstart for a in actors), default=0)
     kept = []
     for m in out:
         if (
             m.entry.category == "trigger"
             and m.entry.kind != "protest"  # "آلاف المتظاهرين خرجوا": the protesters are the protest's own word
-            and any(
-                a.nstart <= m.nstart and m.nend <= a.nend and (a.nend - a.nstart) > (m.nend - m.nstart) for a in actors
-            )
+            and _inside_longer(m, actors, starts, longest)
         ):
             continue
         kept.append(m)
     kept.sort(key=lambda m: m.nstart)
     return kept
+
+
+def _inside_longer(m: Mention, actors: list[Mention], starts: list[int], longest: int) -> bool:
+    """True when a longer actor name holds the mention (only actors starting up to `longest` before it can)."""
+    i = bisect_right(starts, m.nstart) - 1
+    while i >= 0 and starts[i] >= m.nstart - longest:
+        a = actors[i]
+        if m.nend <= a.nend and (a.nend - a.nstart) > (m.nend - m.nstart):
+            return True
+        i -= 1
+    return False
 
 
 @lru_cache(maxsize=4096)

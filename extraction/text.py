@@ -119,7 +119,11 @@ class Words:
         self.texts = texts
         self.starts = starts
         self.ends: list[int] = list(map(add, starts, map(len, texts)))
-        self.spans: list[tuple[int, int]] = list(zip(starts, self.ends, strict=True))
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word."""
+        return list(zip(self.starts, self.ends, strict=True))
 
     def index_at(self, pos: int) -> int:
         """Index of the word that contains or precedes `pos`."""
@@ -136,7 +140,8 @@ class Words:
     def next_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
         """Up to `count` words that start at or after `pos`."""
         i = bisect_right(self.starts, pos - 1)
-        return [(self.spans[j][0], self.spans[j][1], self.texts[j]) for j in range(i, min(i + count, len(self.spans)))]
+        starts, ends, texts = self.starts, self.ends, self.texts
+        return [(starts[j], ends[j], texts[j]) for j in range(i, min(i + count, len(starts)))]
 
     def index_range(self, lo: int, hi: int) -> tuple[int, int]:
         """Indices [i, j) of the words that start in [lo, hi) (the words of `between`)."""
@@ -146,7 +151,8 @@ class Words:
         """Words that start in [lo, hi)."""
         i = bisect_right(self.starts, lo - 1)
         j = bisect_right(self.starts, hi - 1)
-        return [(self.spans[k][0], self.spans[k][1], self.texts[k]) for k in range(i, j)]
+        starts, ends, texts = self.starts, self.ends, self.texts
+        return [(starts[k], ends[k], texts[k]) for k in range(i, j)]
 
     def prev_words(self, pos: int, count: int) -> list[tuple[int, int, str]]:
         """Up to `count` words that end at or before `pos`, nearest first."""
