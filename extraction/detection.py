@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from extraction.document import Document, Trig, family
 from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES
+from extraction.text import anchored_finditer
 
 SCOPED_CUES = frozenset(
     ("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand", "slogan")
@@ -20,6 +22,7 @@ _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
 _ELABORATED_TYPES = frozenset(("shelling", "airstrike"))  # acts a later "حيث استهدفت ..." goes on describing
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
+_ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعيش", "يعيش", "تعاني", "يعاني")
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
 _CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
 _SINCE_SPAN = re.compile(
@@ -174,11 +177,24 @@ def _near(doc: Document, a: Mention, b: Mention, words: int) -> bool:
     return b.nend <= a.nstart and doc.words.distance(b.nend, a.nstart) <= words
 
 
+def _ongoing_verbs(doc: Document) -> list[int]:
+    """Starts of the present "witnesses / is exposed to" verbs of the document, found once (str.find anchors)."""
+    if doc.ongoing_verbs is None:
+        doc.ongoing_verbs = [
+            found.start() for found in anchored_finditer(_ONGOING_VERB, doc.norm, _ONGOING_ANCHORS, back=2)
+        ]
+    return doc.ongoing_verbs
+
+
 def _ongoing(doc: Document, m: Mention, cues: list[Mention], lo: int, hi: int) -> bool:
     """True when a present "witnesses / is exposed to" before the noun and a span of weeks or more frame it."""
+    verbs = _ongoing_verbs(doc)
+    if not verbs or verbs[0] >= m.nstart:
+        return False  # most documents: no such verb before the noun, nothing more to look at
     chain_lo = doc.chain_start(m.nstart, lo)
     chain_hi = min((c.nstart for c in cues if c.entry.kind == "reset" and c.nstart > m.nstart), default=hi)
-    if _ONGOING_VERB.search(doc.norm, chain_lo, m.nstart) is None:
+    i = bisect_left(verbs, chain_lo)
+    if i == len(verbs) or verbs[i] >= m.nstart:
         return False
     if _SINCE_SPAN.search(doc.norm, chain_lo, chain_hi) is not None:
         return True

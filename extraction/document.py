@@ -137,6 +137,7 @@ class Document:
         self.called_militia: set[str] = set()  # actors the text named as "ميليشيا X" (الميليشيا may mean them)
         self.dropped_definite: list[int] = []
         self.sentence_features: tuple[int, set[str]] | None = None  # (sentence start, features), for the model
+        self.ongoing_verbs: list[int] | None = None  # starts of "تشهد/تتعرض ..." verbs, found on first use
 
     def mentions_in(self, lo: int, hi: int, kind: str | None = None, category: str | None = None) -> list[Mention]:
         """Mentions inside [lo, hi) of a category and kind."""

@@ -292,6 +292,7 @@ def _right_after(doc: Any, draft: Any, place: PlaceHit) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _arabic_surface(surface: str) -> str | None:
     """The text's own Arabic words for a place, without a leading conjunction or preposition; None for other scripts."""
     words = surface.strip(" \"'“”«»()").split()

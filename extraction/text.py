@@ -196,17 +196,20 @@ _DATELINE = re.compile(
 )
 
 
-_NEWLINES = re.compile(r"\n+")
-_DATELINE_MARKS = re.compile(r"[-–—(]")
+_DATELINE_MARKS = ("-", "–", "—", "(")
 _DATELINE_REACH = 90  # characters: four words, a date and an agency
 
 
 def dateline_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the datelines that open paragraphs: where the report was filed from, not who acted."""
-    starts = [0, *(m.end() for m in _NEWLINES.finditer(text))]
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
     # the regex walks Arabic slowly: only paragraphs with a dash or a bracket near their start can open with one
-    starts = [pos for pos in starts if _DATELINE_MARKS.search(text, pos, pos + _DATELINE_REACH)]
-    return [m.span() for m in (_DATELINE.match(text, pos) for pos in starts) if m is not None]
+    starts = [p for p in starts if any(text.find(mark, p, p + _DATELINE_REACH) != -1 for mark in _DATELINE_MARKS)]
+    return [m.span() for m in (_DATELINE.match(text, p) for p in starts) if m is not None]
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
