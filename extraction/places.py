@@ -183,10 +183,13 @@ class PlaceFinder:
             surface = text[src_a:src_b].strip("()# ")
             hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
         hits.sort(key=lambda h: h.nstart)
+        previous_end = -1
         for h in hits:
-            before = [w for _, _, w in words.prev_words(h.nstart, _STATIONED_WINDOW)]
-            stationed = not _STATIONED_WORDS.isdisjoint(before)  # "قوات النظام المتمركزة في خان شيخون": the gunners
-            before = before[:3]
+            window = words.prev_words(h.nstart, _STATIONED_WINDOW)
+            # "قوات النظام المتمركزة في خان شيخون": where the gunners stand; only the first place after the word
+            stationed = any(w in _STATIONED_WORDS and start >= previous_end for start, _, w in window)
+            previous_end = h.nend
+            before = [w for _, _, w in window[:3]]
             h.from_origin = bool(before) and (
                 before[0] in _ORIGIN_WORDS
                 or (len(before) > 1 and before[1] in _ORIGIN_WORDS and before[0] in _CUE_KIND)

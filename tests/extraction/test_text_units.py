@@ -80,6 +80,6 @@ def test_day_of_week_is_not_misread() -> None:
 
 def test_datelines_open_paragraphs_only() -> None:
     """A place (and date, and agency) before a dash or after a date opens a paragraph; a bracket mid-text does not."""
-    text = "أنقرة - قصفت الطائرات.\nدمشق 28 ابريل 2016 (شينخوا) قتل ثلاثة.\nقتل 3 مدنيين (بينهم طفل) في درعا."
+    text = "أنقرة - قصفت الطائرات.\nحلب 3 مايو 2017 (شينخوا) قتل اثنان.\nقتل 3 مدنيين (بينهم طفل) في درعا."
     found = [text[a:b].strip() for a, b in dateline_spans(text)]
-    assert found == ["أنقرة -", "دمشق 28 ابريل 2016 (شينخوا)"]
+    assert found == ["أنقرة -", "حلب 3 مايو 2017 (شينخوا)"]
