@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extraction.document import FAMILIES, ONE_SIDED
 from extraction.lexicon import Lexicon
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
@@ -62,8 +64,8 @@ def _nested(a: Event, b: Event, lexicon: Lexicon) -> bool:
     return contains(a.location, b.location) or contains(b.location, a.location)
 
 
-def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
-    """True when b is another mention of event a."""
+def _mergeable(a: Event, b: Event, lexicon: Lexicon, lists: dict[int, set[str]]) -> bool:
+    """True when b is another mention of event a (`lists`: the place keys of every listed group)."""
     if a.event_type != b.event_type or not _dates_compatible(a, b):
         return False
     if a.list_group is not None and a.list_group == b.list_group:
@@ -71,7 +73,7 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     same_place = a.location is not None and b.location is not None and a.location.key() == b.location.key()
     if b.remention and same_place:
         return True  # "المعارك" again at the same place: the same fighting, whoever the sentence names
-    if b.remention and not b.own_date and _actors_compatible(a, b, lexicon):
+    if b.remention and not b.own_date and _actors_compatible(a, b, lexicon) and not _elsewhere(a, b, lists):
         return True  # "وصول التعزيزات", "the fighting began": told above, wherever this sentence points
     if not _actors_compatible(a, b, lexicon):
         return False
@@ -82,12 +84,19 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon) -> bool:
     return a.location.key() == b.location.key()
 
 
+def _elsewhere(a: Event, b: Event, lists: dict[int, set[str]]) -> bool:
+    """True when b is one of its own list of places, none of them a's place or inside it: a new event."""
+    if not b.own_place or b.list_group is None or a.location is None or b.location is None:
+        return False
+    return a.location.key() not in lists[b.list_group] and not contains(a.location, b.location)
+
+
 def _same_place(a: Event, b: Event) -> bool:
     """True when both events have a place and it is the same one."""
     return a.location is not None and b.location is not None and a.location.key() == b.location.key()
 
 
-def _continues(previous: Event | None, event: Event) -> bool:
+def _continues(previous: Event | None, event: Event, lists: dict[int, set[str]]) -> bool:
     """True when an event without named actors or own date goes on telling the previous event ("واشتبكوا مع ...")."""
     if previous is None or event.own_date or event.fatalities:
         return False
@@ -99,6 +108,8 @@ def _continues(previous: Event | None, event: Event) -> bool:
         and (previous.location is None or event.location is None or previous.location.key() != event.location.key())
     ):
         return False  # a new place told with an indefinite noun is a new event
+    if _elsewhere(previous, event, lists):
+        return False  # "ثم السيطرة على بلدتي A وB": a new list of places, definite noun or not
     if event.generic and event.remention and previous.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES:
         return True  # "قبل ساعات من الاستهداف": the strike told above
     known = {a.id for a in previous.actors}
@@ -122,12 +133,16 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
     out: list[Event] = []
     previous: Event | None = None
     last_violent: Event | None = None
+    lists: dict[int, set[str]] = {}
     for event in events:
-        mergeable = [e for e in out if _mergeable(e, event, lexicon)]
+        if event.list_group is not None and event.location is not None:
+            lists.setdefault(event.list_group, set()).add(event.location.key())
+    for event in events:
+        mergeable = [e for e in out if _mergeable(e, event, lexicon, lists)]
         target = next((e for e in mergeable if _same_place(e, event)), mergeable[0] if mergeable else None)
-        if target is None and _continues(previous, event):
+        if target is None and _continues(previous, event, lists):
             target = previous
-        if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event):
+        if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event, lists):
             target = last_violent
         if target is None:
             target = next((e for e in out if _generic_duplicate(e, event)), None)
@@ -137,6 +152,8 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
         if target is None:
             if event.anaphoric and event.fatalities is None:
                 continue
+            if event.remention and event.list_group is not None and not event.actors:
+                _inherit_doers(out, event)
             out.append(event)
             previous = event
             last_violent = event if event.event_type in VIOLENT_TYPES else last_violent
@@ -145,6 +162,13 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
         previous = target
         last_violent = target if target.event_type in VIOLENT_TYPES else last_violent
     return out
+
+
+def _inherit_doers(out: list[Event], event: Event) -> None:
+    """"القصف طال A وB": a re-mention that spreads to new places keeps the doers of the act told above."""
+    antecedent = next((e for e in reversed(out) if e.event_type == event.event_type and e.actors), None)
+    if antecedent is not None:
+        event.actors = [replace(a) for a in antecedent.actors]
 
 
 def _absorb(target: Event, other: Event) -> None:

@@ -11,6 +11,8 @@ from extraction.places import PlaceHit
 _FILLERS = word_set("place_list_filler")
 _TOKEN = re.compile(r"\w+")
 _UNKNOWN_ITEM = re.compile(r"[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d]+(?: [^\W\d]+)?[\s\"“”«»]*[،,][\s\"“”«»و]*")
+# the list's own last items, unknown to the gazetteer, between it and the trigger ("A، B، C” لقصف")
+_TRAILING_ITEMS = re.compile(r"(?:[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\dو][^\W\d]*(?: [^\W\d]+)?){0,3}[\s\"“”«»]*")
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
 
@@ -52,7 +54,10 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
     tolls = [_own_count(doc, run[i - 1].nend if i else draft.lo, hit.nstart) for i, hit in enumerate(run)]
     if any(t is None for t in tolls):
         trigger = draft.triggers[0].pos
-        if trigger > run[-1].nend and any(run[-1].nend <= b < trigger for b in boundaries):
+        word = doc.words.starts[doc.words.index_at(trigger)]  # "لقصف": the list ends before the word's prefix
+        if trigger > run[-1].nend and any(
+            run[-1].nend <= b < trigger and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word]) for b in boundaries
+        ):
             return [ListedPlace(run[0], None)]  # the list is context: its first place stands for it
         tolls = [None] * len(run)  # a total for several places is no place's toll
     return [ListedPlace(hit, toll) for hit, toll in zip(run, tolls, strict=True)]

@@ -89,6 +89,7 @@ def fill_draft(
         doer = doer or next((a for a in reversed(state.actor_history) if a.strength == "strong"), None)
         if doer is not None:  # "الحملة نتج عنها اعتقال 7 أشخاص": the campaign of the force named before
             draft.actors.insert(0, EventActor(doer.id, doer.name, doer.name_ar, "actor1", doer.actor_type))
+            name_surfaces(doc, draft.actors[:1], [h for h in actor_hits if h.nstart < first.pos])
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
