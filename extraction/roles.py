@@ -251,7 +251,11 @@ def name_surfaces(doc: Document, actors: list[EventActor], hits: list[ActorHit])
     for actor in actors:
         hit = next((h for h in hits if h.actor.id == actor.id and not h.anaphor), None)
         if hit is not None and actor.surface is None:
-            actor.surface = doc.text[doc.offsets[hit.nstart] : doc.offsets[hit.nend - 1] + 1].strip("\"'“”«»#")
+            start = hit.nstart
+            word_start = doc.words.starts[doc.words.index_at(start)]
+            if start - 2 >= word_start and doc.norm.startswith("ال", start - 2):
+                start -= 2  # "والقوات الحكومية": the name as written keeps its article, not the conjunction
+            actor.surface = doc.text[doc.offsets[start] : doc.offsets[hit.nend - 1] + 1].strip("\"'“”«»#")
 
 
 def _dedupe(pairs: list[tuple[Actor, str]]) -> list[EventActor]:

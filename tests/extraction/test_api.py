@@ -91,3 +91,12 @@ def test_nothing_relative_resolves_without_publication_date() -> None:
     assert (without.date_start, without.date_precision, without.date_text) == (None, "unknown", "أمس")
     (with_date,) = extract_events(text, date(2024, 3, 20))
     assert with_date.date_start == date(2024, 3, 19)
+
+
+def test_actor_name_ar_is_the_text_wording_with_its_article() -> None:
+    """name_ar gives the actor as the text writes it, article included, conjunction left out."""
+    doc = document_json("x", "وقصفت القوات الحكومية السورية بلدة كنصفرة.", date(2020, 1, 1))
+    actor = doc["events"][0]["actors"][0]
+    assert actor["name"] == "Syrian government forces"
+    assert actor["name_ar"] == "القوات الحكومية السورية"
+    assert actor["name_ar_canonical"] != actor["name_ar"]
