@@ -45,6 +45,7 @@ _CUE_PLACE = re.compile(
     r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, _CUE_PLACE_WORDS)) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
 )
 _COMPOUND_HEADS = word_set("place_compound_head")
+_WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known place holding it may stand
 _NOT_NAMES = word_set("place_not_name")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
@@ -81,6 +82,7 @@ class PlaceHit:
     example: bool = False  # named after "مثل" (such as): an illustration, not where the event is
     penalty: int = 0  # 0 at the place, 1 near it, 2 origin/example/between, 3 a direction from it
     destination: bool = False  # after "إلى": where people were taken, not where they were seized
+    within: Place | None = None  # for a place the gazetteer lacks: the known place the text puts it in or near
 
     @property
     def rank(self) -> int:
@@ -93,8 +95,27 @@ class PlaceHit:
         if self.near and precision == 1:
             precision = 2
         if self.place is None:
-            return EventLocation(
-                name=self.surface, name_ar=self.surface, geo_precision=precision, kind=self.kind, penalty=self.penalty
+            outer = self.within
+            if outer is None:
+                return EventLocation(
+                    name=self.surface,
+                    name_ar=self.surface,
+                    geo_precision=precision,
+                    kind=self.kind,
+                    penalty=self.penalty,
+                )
+            return EventLocation(  # "قرية X بريف درعا": the known place's admin levels and point, at precision 2
+                name=self.surface,
+                name_ar=self.surface,
+                admin1=outer.admin1,
+                admin2=outer.admin2,
+                admin3=outer.admin3,
+                pcode=outer.pcode,
+                lat=outer.lat,
+                lon=outer.lon,
+                geo_precision=max(precision, 2),
+                kind=self.kind,
+                penalty=self.penalty,
             )
         p = self.place
         return EventLocation(
@@ -112,6 +133,19 @@ class PlaceHit:
             penalty=self.penalty,
             surface=_arabic_surface(self.surface),
         )
+
+
+def _place_within(hits: list[PlaceHit], words: Words) -> None:
+    """Give each place the gazetteer lacks the coarser known place just after it ("قرية X بريف درعا")."""
+    for i, hit in enumerate(hits):
+        if hit.place is not None:
+            continue
+        for later in hits[i + 1 :]:
+            if words.distance(hit.nend, later.nstart) > _WITHIN_WINDOW:
+                break
+            if later.place is not None and KIND_RANK.get(later.place.kind, 6) > hit.rank:
+                hit.within = later.place
+                break
 
 
 def _load() -> Gazetteer | None:
@@ -183,6 +217,7 @@ class PlaceFinder:
             surface = text[src_a:src_b].strip("()# ")
             hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
         hits.sort(key=lambda h: h.nstart)
+        _place_within(hits, words)
         previous_end = -1
         for h in hits:
             window = words.prev_words(h.nstart, _STATIONED_WINDOW)

@@ -404,9 +404,12 @@ def test_without_an_area_the_village_nearest_the_other_places_wins(
 
 
 def test_a_namesake_far_from_everything_else_is_not_placed() -> None:
-    # both WOF "الدردارة" are in Tartus; the article is about Tal Tamr: keep the name, claim no coordinates
+    # both WOF "الدردارة" are in Tartus; the article is about Tal Tamr: keep the name, never the Tartus namesake; the
+    # village takes the town named next to it, at precision 2 (near a named place), as ACLED places it
     (event,) = extraction.extract_events("استهدفت الفصائل بقذائف الهاون قرية الدردارة قرب تل تمر شمال الحسكة.", None)
-    assert event.location is not None and event.location.name_ar == "الدردارة" and event.location.lat is None
+    location = event.location
+    assert location is not None and location.name_ar == "الدردارة" and location.place_id is None
+    assert location.admin1 == "Al-Hasakah" and location.admin3 == "Tal Tamer" and location.geo_precision == 2
 
 
 def _row(place_id: str, name_ar: str, kind: str, lat: str, population: str = "") -> dict[str, str]:
