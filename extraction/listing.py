@@ -13,6 +13,9 @@ _TOKEN = re.compile(r"\w+")
 _UNKNOWN_ITEM = re.compile(r"[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d]+(?: [^\W\d]+)?[\s\"“”«»]*[،,][\s\"“”«»و]*")
 # the list's own last items, unknown to the gazetteer, between it and the trigger ("A، B، C” لقصف")
 _TRAILING_ITEMS = re.compile(r"(?:[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\dو][^\W\d]*(?: [^\W\d]+)?){0,3}[\s\"“”«»]*")
+_PLURAL_HEADS = frozenset(word_set("place_list_plural_head"))
+_UNKNOWN_AND_ITEMS = re.compile(r"(?:\s*[،,]?\s*وال\w+){1,3}\s*[،,]?\s*و?")
+_NOT_ITEMS = word_set("place_list_not_item")
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
 
@@ -40,7 +43,7 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
     )
     runs: list[list[PlaceHit]] = []
     for hit in candidates:
-        if runs and _only_fillers(doc, runs[-1][-1].nend, hit.nstart):
+        if runs and _only_fillers(doc, runs[-1][-1].nend, hit.nstart, _plural_led(doc, runs[-1][0])):
             runs[-1].append(hit)
         else:
             runs.append([hit])
@@ -63,11 +66,20 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
     return [ListedPlace(hit, toll) for hit, toll in zip(run, tolls, strict=True)]
 
 
-def _only_fillers(doc: Document, lo: int, hi: int) -> bool:
+def _plural_led(doc: Document, first: PlaceHit) -> bool:
+    """True when a plural place word leads the list ("أحياء A وB", "قرى A وB"): every item is a place."""
+    return any(word in _PLURAL_HEADS for word in doc.word_before(first.nstart, 1))
+
+
+def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> bool:
     """True when a conjunction and nothing but list words and numbers stand between two places."""
-    if hi - lo > 40:
+    if hi - lo > 40 + (40 if plural_led else 0):
         return False
     gap = doc.norm[lo:hi]
+    if plural_led and _UNKNOWN_AND_ITEMS.fullmatch(gap) and not any(
+        w in _NOT_ITEMS for w in _TOKEN.findall(gap)
+    ):
+        return True  # "أحياء الشيخ سعيد والأنصاري والكلاسة": items the gazetteer lacks keep the list going
     tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(gap)]
     if not ("،" in gap or "," in gap or any(t == "و" or t.startswith("و") or t == "and" for _, t in tokens)):
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
