@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from extraction.document import family
 from extraction.lexicon import Lexicon, word_map
 from extraction.model import VIOLENT_TYPES, Event, EventActor
+from extraction.normalize import normalize_for_match
 
 _DOER_ROLES = frozenset(("actor1", "assoc_actor_1"))
 _STATE_FORCES = word_map("state_forces")  # "قصف النظام", "مسيّرة تركية": the state's armed forces did it
+_WEAPON_DOERS = word_map("weapon_doer")
+_WEAPON = re.compile(r"(?<!\w)(?:[وبفل]|وب|بال|وبال|ال|وال)?(" + "|".join(map(re.escape, _WEAPON_DOERS)) + r")(?!\w)")
 
 
 def _doer(event: Event) -> EventActor | None:
@@ -49,6 +53,15 @@ def protesters_protest(events: list[Event], lexicon: Lexicon) -> None:
         event.actors = [first, *others]
 
 
+def _weapon_doer(event: Event, lexicon: Lexicon) -> EventActor | None:
+    """"ألقت مروحيات براميل متفجرة": the one side that used the weapon the event's sentence names."""
+    found = _WEAPON.search(normalize_for_match(event.evidence or "")[0].lower())
+    actor = lexicon.actors.get(_WEAPON_DOERS[found.group(1)]) if found else None
+    if actor is None or any(a.id == actor.id for a in event.actors):
+        return None
+    return EventActor(actor.id, actor.name, actor.name_ar, "actor1", actor.actor_type)
+
+
 def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """States as doers become their forces; doerless violent events take the article's one doer of the same family."""
     state_as_forces(events, lexicon)
@@ -60,6 +73,10 @@ def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
             doers.setdefault(family(event.event_type), {})[doer.id] = doer
     for event in events:
         if event.event_type not in VIOLENT_TYPES or any(a.role in _DOER_ROLES for a in event.actors):
+            continue
+        by_weapon = _weapon_doer(event, lexicon)
+        if by_weapon is not None:
+            event.actors.insert(0, by_weapon)
             continue
         named = doers.get(family(event.event_type), {})
         if len(named) != 1:
