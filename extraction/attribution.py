@@ -46,9 +46,12 @@ def protesters_protest(events: list[Event], lexicon: Lexicon) -> None:
     if protesters is None:
         return
     for event in events:
-        if event.event_type != "protest" or any(a.actor_type == "Protesters" for a in event.actors):
+        if event.event_type != "protest" or any(a.id == protesters.id for a in event.actors):
             continue
-        others = [replace(a, role="actor2") if a.role == "actor1" else a for a in event.actors]
+        others = [  # an organiser ("نظم المجلس الوطني الكردي وقفة") marches with them; anyone else is protested at
+            replace(a, role="associated" if a.actor_type == "Protesters" else "actor2") if a.role == "actor1" else a
+            for a in event.actors
+        ]
         first = EventActor(protesters.id, protesters.name, protesters.name_ar, "actor1", protesters.actor_type)
         event.actors = [first, *others]
 

@@ -80,9 +80,12 @@ class PlaceMatch:
     candidates: tuple[Place, ...]
 
 
+_HYPHENS = "-\u2010\u2011\u2012–—\u2212_"  # "al‑Qamishli" is often written with a non-breaking hyphen
+
+
 def _fold_char(ch: str) -> str:
     """Fold one already Arabic-normalised character for matching, always to exactly one character."""
-    if ch.isspace() or ch in "-–—_":
+    if ch.isspace() or ch in _HYPHENS:
         return " "
     if ch in "‘’`ʿʾ′´":
         return "'"
@@ -95,7 +98,7 @@ def _fold_char(ch: str) -> str:
 _SPACE_FOLD = str.maketrans(
     {
         **{chr(code): " " for code in range(0x3001) if chr(code).isspace()},
-        **{c: " " for c in "-–—_"},
+        **{c: " " for c in _HYPHENS},
         **{c: "'" for c in "‘’`ʿʾ′´"},
     }
 )
@@ -130,7 +133,7 @@ def _match_text(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), kept
 
 
-_KEY_FOLD = str.maketrans({**{c: " " for c in "-–—_"}, **{c: "'" for c in "‘’`ʿʾ′´"}})
+_KEY_FOLD = str.maketrans({**{c: " " for c in _HYPHENS}, **{c: "'" for c in "‘’`ʿʾ′´"}})
 _LATIN_EXTENDED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 

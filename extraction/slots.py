@@ -90,6 +90,16 @@ def fill_draft(
         if doer is not None:  # "الحملة نتج عنها اعتقال 7 أشخاص": the campaign of the force named before
             draft.actors.insert(0, EventActor(doer.id, doer.name, doer.name_ar, "actor1", doer.actor_type))
             name_surfaces(doc, draft.actors[:1], [h for h in actor_hits if h.nstart < first.pos])
+    organised = any(a.actor_type == "Protesters" and a.id != "protesters" for a in draft.actors)
+    if draft.event_type == "protest" and not organised:
+        # "the Kurdish National Council held rallies ... . Demonstrations were held in A, B": its rallies
+        organiser = next(
+            (a for a in reversed(state.actor_history) if a.actor_type == "Protesters" and a.id != "protesters"), None
+        )
+        if organiser is not None:
+            draft.actors.append(
+                EventActor(organiser.id, organiser.name, organiser.name_ar, "associated", organiser.actor_type)
+            )
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
