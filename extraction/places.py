@@ -45,6 +45,8 @@ _CUE_PLACE = re.compile(
     r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, _CUE_PLACE_WORDS)) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
 )
 _COMPOUND_HEADS = word_set("place_compound_head")
+_DUAL_CUES = word_set("place_dual_cue")
+_PAIR_SECOND = re.compile(r"\s+و(\w+)(?:\s+(\w+))?")
 _WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known place holding it may stand
 _NOT_NAMES = word_set("place_not_name")
 _NEAR_WORDS = word_set("place_near")
@@ -148,6 +150,20 @@ def _place_within(hits: list[PlaceHit], words: Words) -> None:
                 break
 
 
+def _second_of_pair(
+    text: str, norm: str, to_norm: Callable[[int], int], end: int, cue_word: str, hits: list[PlaceHit]
+) -> PlaceHit | None:
+    """The second place after a dual cue word ("بلدتي X وY"), when the gazetteer does not know it."""
+    m = _PAIR_SECOND.match(norm, end)
+    if m is None or m.group(1) in _NOT_NAMES or len(m.group(1)) < 3 or m.group(1).isdigit():
+        return None
+    stop = m.end(2) if m.group(2) and m.group(1) in _COMPOUND_HEADS else m.end(1)
+    if any(h.nstart < stop and m.start(1) < h.nend for h in hits):
+        return None  # the gazetteer found it already
+    surface = text[_src(text, norm, m.start(1), to_norm) : _src(text, norm, stop, to_norm)].strip("()# ")
+    return PlaceHit(m.start(1), stop, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word)
+
+
 def _load() -> Gazetteer | None:
     """The gazetteer, or None when it is not installed."""
     try:
@@ -216,6 +232,10 @@ class PlaceFinder:
             src_b = _src(text, norm, end, to_norm)
             surface = text[src_a:src_b].strip("()# ")
             hits.append(PlaceHit(name_start, end, surface, None, _CUE_KIND.get(cue_word, "village"), cue=cue_word))
+            if cue_word in _DUAL_CUES:  # "قريتي X وY", "محوري X وY": the second of the pair is a place too
+                second_hit = _second_of_pair(text, norm, to_norm, end, cue_word, hits)
+                if second_hit is not None:
+                    hits.append(second_hit)
         hits.sort(key=lambda h: h.nstart)
         _place_within(hits, words)
         previous_end = -1
