@@ -7,8 +7,10 @@ from dataclasses import replace
 from extraction.document import FAMILIES, ONE_SIDED
 from extraction.lexicon import Lexicon
 from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
+from extraction.normalize import normalize_for_match
 from extraction.places import KIND_RANK, _loc_key
 
+_BARE_STRIKE = frozenset(("القصف", "بالقصف", "والقصف", "للقصف", "فالقصف"))  # "القصف" with no weapon named
 # admin level that an area of this kind shares with every place inside it
 _AREA_LEVEL = {
     "governorate": "admin1",
@@ -154,6 +156,10 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
                 continue
             if event.remention and event.list_group is not None and not event.actors:
                 _inherit_doers(out, event)
+            if event.remention and event.event_type == "shelling" and last_violent is not None:
+                bare = normalize_for_match(event.trigger or "")[0] in _BARE_STRIKE
+                if bare and last_violent.event_type == "airstrike":
+                    event.event_type = "airstrike"  # "غارات جوية ... . وطال القصف قرى": the air strikes told above
             out.append(event)
             previous = event
             last_violent = event if event.event_type in VIOLENT_TYPES else last_violent
@@ -210,4 +216,6 @@ def _absorb(target: Event, other: Event) -> None:
         or contains(target.location, other.location)
     ):
         target.location = other.location  # the follow-up names the exact place ("قرب قرية تل حبش")
+        if other.list_group is not None:
+            target.list_group = other.list_group  # now one place of that list: the list's other places stay apart
     target.confidence = round(min(0.99, max(target.confidence, other.confidence) + 0.03), 2)

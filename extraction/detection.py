@@ -21,6 +21,8 @@ _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word 
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
 _ELABORATED_TYPES = frozenset(("shelling", "airstrike"))  # acts a later "حيث استهدفت ..." goes on describing
+_STRIKES = frozenset(("shelling", "airstrike"))
+_BLAST_WORDS = ("انفجار", "انفجر", "explosion", "blast")  # the sound or effect of a blast, not a device
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
 _ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعيش", "يعيش", "تعاني", "يعاني")
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
@@ -78,6 +80,17 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
             and (c, t.trigger.event_type) in named
         )
     ]
+    strike_chains = {doc.chain_start(t.pos, lo) for t in specific if t.trigger.event_type in _STRIKES}
+    if strike_chains:  # "دوي انفجارات ناجمة عن غارات": the blasts are the strike's, not an explosion of their own
+        out = [
+            t
+            for t in out
+            if not (
+                t.trigger.event_type == "explosion"
+                and doc.norm.startswith(_BLAST_WORDS, t.pos)
+                and doc.chain_start(t.pos, lo) in strike_chains
+            )
+        ]
     chains = [doc.chain_start(t.pos, lo) for t in out]
     if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
         out = [

@@ -25,6 +25,7 @@ _SHELLING_ACTORS = word_set("shelling_actor")
 _SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
 # acts whose doer, unnamed in the sentence, is the force the article follows
 _CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
+_REPEL = ("تصدت", "تصدي")  # the repel verbs, as the trigger list has them, normalised
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
 
@@ -153,6 +154,9 @@ def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, st
         draft.event_type = "armed_clash"
     if draft.event_type == "shelling" and "air" in kinds:
         draft.event_type = "airstrike"
+    repelled = all(doc.norm[t.mention.nstart : t.mention.nend].endswith(_REPEL) for t in draft.triggers)
+    if draft.event_type == "armed_clash" and "air" in kinds and repelled:
+        draft.event_type = "airstrike"  # "التصدي لهجوم جوي": air defences meeting a strike, the strike is the event
     generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
     if draft.event_type == "attack" and generic and "air" in kinds:
         draft.event_type = "airstrike"  # "Turkish drones struck ...": the aircraft says how
