@@ -245,6 +245,11 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
             if c.entry.value == "عمليات":
                 if c.nend <= m.nstart and doc.words.distance(c.nend, m.nstart) == 0:
                     return True
-            elif c_start <= c.nstart < c_end:
-                return True
+            elif c_start <= c.nstart < c_end and not _one_day(doc, c_start, c_end):
+                return True  # "سلسلة غارات منذ صباح اليوم": a series within one day is one concrete event
     return False
+
+
+def _one_day(doc: Document, lo: int, hi: int) -> bool:
+    """True when the clause dates itself to one day ("صباح اليوم", "أمس")."""
+    return any(lo <= d.nstart < hi and d.precision == "day" for d in doc.dates)
