@@ -16,6 +16,7 @@ _TRAILING_ITEMS = re.compile(r"(?:[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d�
 _PLURAL_HEADS = frozenset(word_set("place_list_plural_head"))
 _UNKNOWN_AND_ITEMS = re.compile(r"(?:\s*[،,]?\s*وال\w+){1,3}\s*[،,]?\s*و?")
 _NOT_ITEMS = word_set("place_list_not_item")
+_INSTRUMENT_PREFIXES = frozenset(("ب", "بال", "وب", "وبال"))
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
 
@@ -58,8 +59,13 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
     if any(t is None for t in tolls):
         trigger = draft.triggers[0].pos
         word = doc.words.starts[doc.words.index_at(trigger)]  # "لقصف": the list ends before the word's prefix
-        if trigger > run[-1].nend and any(
-            run[-1].nend <= b < trigger and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word]) for b in boundaries
+        instrument = doc.norm[word:trigger] in _INSTRUMENT_PREFIXES  # "أحياء A وB، بالبراميل": what struck them
+        if (
+            trigger > run[-1].nend
+            and not instrument
+            and any(
+                run[-1].nend <= b < trigger and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word]) for b in boundaries
+            )
         ):
             return [ListedPlace(run[0], None)]  # the list is context: its first place stands for it
         tolls = [None] * len(run)  # a total for several places is no place's toll
