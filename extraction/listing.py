@@ -74,7 +74,7 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
 
 def _plural_led(doc: Document, first: PlaceHit) -> bool:
     """True when a plural place word leads the list ("أحياء A وB", "قرى A وB"): every item is a place."""
-    return any(word in _PLURAL_HEADS for word in doc.word_before(first.nstart, 1))
+    return any(word in _PLURAL_HEADS or word[1:] in _PLURAL_HEADS for word in doc.word_before(first.nstart, 1))
 
 
 def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> bool:
