@@ -13,6 +13,7 @@ from typing import Any
 
 from extraction.assemble import finish_draft
 from extraction.attribution import attribute_doers
+from extraction.casualties import Casualties
 from extraction.coreference import merge_events
 from extraction.dates import find_chained_dates, find_dates
 from extraction.dating import bound_dates
@@ -25,7 +26,7 @@ from extraction.normalize import normalize_for_match
 from extraction.places import PlaceFinder
 from extraction.roles import resolve_actors
 from extraction.sentence_model import SentenceModel, features, load_model
-from extraction.slots import fill_draft, follow_up_injured
+from extraction.slots import fill_draft, follow_up_injured, follow_up_toll
 from extraction.text import Sentence, Words, dateline_spans, detect_language, quoted_spans, split_sentences
 
 
@@ -78,6 +79,12 @@ class Extractor:
             sentences = [replace(s, is_title=False) for s in sentences]
         previous: Sentence | None = None  # the last sentence that gave events
         for sentence in sentences:
+            if previous is not None and previous.paragraph == sentence.paragraph and events:
+                toll = follow_up_toll(doc, sentence, to_norm)  # "...؛ أدت إلى مقتل 3 مدنيين": the act before
+                if toll is not None and events[-1].event_type in VIOLENT_TYPES:
+                    _add_toll(events[-1], toll)
+                    previous = None
+                    continue
             found = sentence_events(doc, sentence, to_norm, state, self.model)
             if found:
                 events.extend(found)
@@ -135,6 +142,14 @@ def sentence_events(
             state.actor_history.append(hit.actor)
     state.place_history.extend(p for p in sentence_places if not p.from_origin)
     return events
+
+
+def _add_toll(event: Event, toll: Casualties) -> None:
+    """Give an event the toll a following sentence tells, where it is larger than the one it has."""
+    if toll.killed is not None and (event.fatalities is None or toll.killed > event.fatalities):
+        event.fatalities, event.fatalities_vague = toll.killed, False
+    if toll.injured is not None and (event.injured is None or toll.injured > event.injured):
+        event.injured, event.injured_vague = toll.injured, False
 
 
 def _in_dateline(mention: Mention, datelines: list[tuple[int, int]], lexicon: Lexicon) -> bool:

@@ -15,6 +15,7 @@ _TARGET_PREPS = word_set("target_preposition")
 _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
 _BETWEEN = word_set("between_word")
 _PASSIVE = word_set("passive_word")
+_AMBIGUOUS_PASSIVE = frozenset(("استهدفت", "واستهدفت", "فاستهدفت"))  # active or passive alike without vowels
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
 _PARTITIVE = word_set("partitive_word")
 _TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
@@ -168,7 +169,8 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
         elif _after_target_noun(doc, h.nstart):
             role, firm = "actor2", True
         elif h.nstart < trig:
-            firm = passive or bool(before and before[0] in _TARGET_PREPS)
+            # "استهدفت قوات النظام البلدة": the verb right before the actor is active, its subject the doer
+            firm = (passive and not _verb_subject(doc, h)) or bool(before and before[0] in _TARGET_PREPS)
             role = "actor2" if firm else "actor1"
         elif not _VICTIM_MARKERS.isdisjoint(before):
             role = "actor2"
@@ -189,6 +191,12 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
                 ordered[i] = (actor, "actor1")
                 break
     return _dedupe(ordered)
+
+
+def _verb_subject(doc: Document, hit: ActorHit) -> bool:
+    """True when an ambiguous verb ("استهدفت": targeted / was targeted) stands right before the actor: its subject."""
+    before = doc.word_before(hit.nstart, 1)
+    return bool(before) and before[0] in _AMBIGUOUS_PASSIVE
 
 
 def add_detained_civilians(doc: Document, draft: Draft) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from extraction.casualties import count_casualties
+from extraction.casualties import Casualties, count_casualties
 from extraction.dates import DatePhrase
 from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, OffsetMap, Trig
 from extraction.lexicon import word_set
@@ -197,3 +197,18 @@ def follow_up_injured(doc: Document, sentence: Sentence, to_norm: OffsetMap) -> 
     if not first or not opening or opening[0].nstart >= first[-1][1]:
         return None  # the injury word must open the sentence (its first two words)
     return count_casualties(doc.norm, doc.words, lo, hi, doc.mentions_in(lo, hi), []).injured
+
+
+def follow_up_toll(doc: Document, sentence: Sentence, to_norm: OffsetMap) -> Casualties | None:
+    """The toll of a sentence that opens with a consequence ("؛ أدت إلى استشهاد 3 مدنيين"): the event before's."""
+    lo, hi = to_norm(sentence.start), to_norm(sentence.end)
+    if sentence.is_title:
+        return None
+    first = doc.words.next_words(lo, 2)
+    opening = [m for m in doc.mentions_in(lo, hi, category="cue") if m.entry.kind == "consequence"]
+    if not first or not opening or opening[0].nstart >= first[-1][1]:
+        return None
+    if any(getattr(t.entry.value, "form", None) != "casualty" for t in doc.mentions_in(lo, hi, category="trigger")):
+        return None  # the sentence names an act of its own
+    toll = count_casualties(doc.norm, doc.words, lo, hi, doc.mentions_in(lo, hi), [])
+    return toll if toll.killed is not None or toll.injured is not None else None
