@@ -51,6 +51,7 @@ _WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known
 _NOT_NAMES = word_set("place_not_name")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
+_EACH_OF = frozenset(("كل", "كلا", "كلتا", "كلي", "both", "each"))
 _STATIONED_WORDS = word_set("place_stationed")
 _STATIONED_WINDOW = 6  # words before a place in which "المتمركزة في" makes it where the shooters stand
 _DIRECTION_WORDS = word_set("place_direction")
@@ -249,6 +250,8 @@ class PlaceFinder:
                 before[0] in _ORIGIN_WORDS
                 or (len(before) > 1 and before[1] in _ORIGIN_WORDS and before[0] in _CUE_KIND)
             )
+            if h.from_origin and _EACH_OF.intersection(before[1:3]):
+                h.from_origin = False  # "طال القصف كلاً من مدينة X": each of the places hit, not where from
             h.origin = h.from_origin or not _KIN_WORDS.isdisjoint(before[:3])
             h.near = not _NEAR_WORDS.isdisjoint(before[:2])
             h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3])
