@@ -42,11 +42,11 @@ _TAKEN_FROM_WORDS = frozenset(("من", *_CUE_KIND))  # "اختطافه من قر
 _CUE_CLITICS = re.compile(r"^(?:[وفبل]|بال|وال|فال)")
 _CUE_PLACE_WORDS = tuple(word_map("place_name_cue"))
 _CUE_PLACE = re.compile(
-    r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, _CUE_PLACE_WORDS)) + r")\s+\(?\s*(\w+)(?:\s+(\w+))?"
+    r"(?<!\w)[وفبل]?(" + "|".join(map(re.escape, _CUE_PLACE_WORDS)) + r")\s+[(\"«]?\s*(\w+)(?:\s+(\w+))?"
 )
 _COMPOUND_HEADS = word_set("place_compound_head")
 _DUAL_CUES = word_set("place_dual_cue")
-_PAIR_SECOND = re.compile(r"\s+و(\w+)(?:\s+(\w+))?")
+_PAIR_SECOND = re.compile(r"\s+و(\w+)(?:\s+(\w+))?")  # after a quote too: "قريتي “X وY”"
 _WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known place holding it may stand
 _NOT_NAMES = word_set("place_not_name")
 _NEAR_WORDS = word_set("place_near")
@@ -151,6 +151,11 @@ def _place_within(hits: list[PlaceHit], words: Words) -> None:
                 break
 
 
+def _after_quote(norm: str, pos: int) -> int:
+    """Skip a closing quote right after a name."""
+    return pos + 1 if norm.startswith('"', pos) else pos
+
+
 def _second_of_pair(
     text: str, norm: str, to_norm: Callable[[int], int], end: int, cue_word: str, hits: list[PlaceHit]
 ) -> PlaceHit | None:
@@ -225,7 +230,12 @@ class PlaceFinder:
             if second and first in _COMPOUND_HEADS and second not in _NOT_NAMES:
                 end = m.end(3)
             # overlap with the name only: the optional second word may begin the next place ("صيدا بريف درعا")
-            if any(h.nstart <= name_start < h.nend or (m.start() <= h.nstart < end) for h in hits):
+            known = next((h for h in hits if h.nstart <= name_start < h.nend or (m.start() <= h.nstart < end)), None)
+            if known is not None:
+                if cue_word in _DUAL_CUES and known.nstart <= name_start:  # "قريتي “جبالا وأرينبة”": the second too
+                    second_hit = _second_of_pair(text, norm, to_norm, _after_quote(norm, known.nend), cue_word, hits)
+                    if second_hit is not None:
+                        hits.append(second_hit)
                 continue
             if any(s <= name_start < e for s, e in actor_spans):
                 continue
