@@ -31,8 +31,8 @@ def _dates_compatible(a: Event, b: Event) -> bool:
 
 def _actors_compatible(a: Event, b: Event, lexicon: Lexicon) -> bool:
     """Same actors (for one-sided types: the same actor1, up to patron); unknown actors are compatible."""
-    ids_a = {x.id for x in a.actors}
-    ids_b = {x.id for x in b.actors}
+    ids_a = {x.id for x in a.actors if x.actor_type != "Civilians"}  # the victims do not tell two acts apart
+    ids_b = {x.id for x in b.actors if x.actor_type != "Civilians"}
     if not ids_a or not ids_b:
         return True
     if a.event_type in ONE_SIDED:
@@ -180,18 +180,19 @@ def _inherit_doers(out: list[Event], event: Event) -> None:
 def _absorb(target: Event, other: Event) -> None:
     """Fold another mention into the kept event: union of actors, max of tolls, better date and evidence."""
     known = {a.id for a in target.actors}
+    named = [a for a in target.actors if a.actor_type != "Civilians"]  # victims alone name nobody who acted
     adds = (
         other.actors
-        if not target.actors or (not other.remention and target.event_type not in ONE_SIDED and len(target.actors) < 2)
+        if not named or (not other.remention and target.event_type not in ONE_SIDED and len(target.actors) < 2)
         else []
     )
     for actor in adds:
         if actor.id not in known:
-            target.actors.append(
-                EventActor(
-                    actor.id, actor.name, actor.name_ar, "associated" if target.actors else actor.role, actor.actor_type
-                )
-            )
+            role = "associated" if named else actor.role
+            if actor.role == "actor2" and not any(a.role == "actor2" for a in target.actors):
+                role = "actor2"  # the victims told by the other mention are still the ones hit
+            target.actors.append(EventActor(actor.id, actor.name, actor.name_ar, role, actor.actor_type))
+            named.append(actor)
             known.add(actor.id)
     if other.fatalities is not None and (target.fatalities is None or other.fatalities > target.fatalities):
         target.fatalities = other.fatalities
