@@ -26,13 +26,13 @@ NUMBER_SCHEMA = pa.schema([
 # v_event_fingerprints (migration 004) computed over every event before the join, so numbering one batch cost
 # time in proportion to the whole warehouse. The same fingerprint, for the wanted events only; a test checks
 # that the two agree. Actor ids and number rows too are read for the wanted events only.
-_STORED_SQL = """
+_STORED_TEMPLATE = """
 WITH wanted AS (
-    SELECT event_id FROM events WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))
+    SELECT event_id FROM {events} WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))
 ),
 named AS (
     SELECT event_id, list({'role': role, 'name': name, 'type': actor_type} ORDER BY position) AS actors
-    FROM event_actors
+    FROM {event_actors}
     WHERE event_id IN (SELECT event_id FROM wanted)
     GROUP BY event_id
 ),
@@ -45,18 +45,18 @@ fingerprints AS (
                      'location': e.location_name, 'admin1': e.admin1, 'admin2': e.admin2, 'admin3': e.admin3,
                      'lat': e.lat, 'lon': e.lon, 'geo': e.geo_precision, 'evidence': e.evidence,
                      'actors': n.actors} AS VARCHAR)) AS fingerprint
-    FROM events AS e
+    FROM {events} AS e
     JOIN wanted USING (event_id)
     LEFT JOIN named AS n USING (event_id)
 ),
 actor_ids AS (
     SELECT event_id, list_sort(list(DISTINCT actor_id) FILTER (WHERE actor_id IS NOT NULL)) AS ids
-    FROM event_actors
+    FROM {event_actors}
     WHERE event_id IN (SELECT event_id FROM wanted)
     GROUP BY event_id
 ),
 numbers AS (
-    SELECT * FROM event_numbers WHERE event_id IN (SELECT event_id FROM wanted)
+    SELECT * FROM {event_numbers} WHERE event_id IN (SELECT event_id FROM wanted)
 )
 SELECT f.content_hash, f.event_id, f.event_type, f.span_start, f.span_end, f.evidence, f.date_start, f.location_id,
        coalesce(a.ids, []) AS actor_ids,
@@ -66,6 +66,20 @@ LEFT JOIN actor_ids AS a USING (event_id)
 LEFT JOIN numbers AS n USING (event_id)
 ORDER BY f.content_hash, f.event_index
 """
+
+
+def _stored_sql(events: str, event_actors: str, event_numbers: str) -> str:
+    """The stored-events query over the given tables."""
+    return (
+        _STORED_TEMPLATE.replace("{events}", events)
+        .replace("{event_actors}", event_actors)
+        .replace("{event_numbers}", event_numbers)
+    )
+
+
+_STORED_SQL = _stored_sql("events", "event_actors", "event_numbers")
+# A first load's own rows, read from the batch instead of the stored tables: never numbered before.
+_BATCH_SQL = _stored_sql("_batch_events", "_batch_event_actors", "(SELECT * FROM event_numbers LIMIT 0)")
 
 
 @dataclass(frozen=True)
@@ -87,13 +101,15 @@ class StoredEvent:
     fingerprint: str
 
 
-def stored_events(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> dict[str, list[StoredEvent]]:
+def stored_events(
+    con: duckdb.DuckDBPyConnection, hashes: Iterable[str], sql: str | None = None
+) -> dict[str, list[StoredEvent]]:
     """Return the stored events of these articles, by content hash, in article order."""
     wanted = sorted(set(hashes))
     found: dict[str, list[StoredEvent]] = {}
     if not wanted:
         return found
-    for row in con.execute(_STORED_SQL, [wanted]).fetchall():
+    for row in con.execute(sql or _STORED_SQL, [wanted]).fetchall():
         event = StoredEvent(
             content_hash=row[0], event_id=row[1], event_type=row[2], span_start=row[3], span_end=row[4],
             evidence=row[5], date_start=row[6], location_id=row[7], actor_ids=tuple(row[8]), number=row[9],
@@ -131,6 +147,20 @@ def match_events(old: list[StoredEvent], new: list[StoredEvent]) -> dict[str, St
     return matched
 
 
+def batch_events(
+    con: duckdb.DuckDBPyConnection, events: pa.Table, event_actors: pa.Table
+) -> dict[str, list[StoredEvent]]:
+    """A first load's events as stored_events gives them, read from the batch's own rows, not the growing tables."""
+    hashes = events.column("content_hash").to_pylist()
+    con.register("_batch_events", events)
+    con.register("_batch_event_actors", event_actors)
+    try:
+        return stored_events(con, hashes, _BATCH_SQL)
+    finally:
+        con.unregister("_batch_events")
+        con.unregister("_batch_event_actors")
+
+
 def _allocate(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
     """Take `count` fresh numbers above the high-water mark and raise the mark."""
     if count == 0:
@@ -145,13 +175,19 @@ def _allocate(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
 
 
 def number_events(
-    con: duckdb.DuckDBPyConnection, hashes: Iterable[str], previous: Mapping[str, list[StoredEvent]], at: datetime
+    con: duckdb.DuckDBPyConnection,
+    hashes: Iterable[str],
+    previous: Mapping[str, list[StoredEvent]],
+    at: datetime,
+    current: Mapping[str, list[StoredEvent]] | None = None,
 ) -> int:
     """Give every event of these articles its number (call inside the writing transaction); return how many were new.
 
-    `previous` holds the articles' events as they were before being replaced (empty for first loads).
+    `previous` holds the articles' events as they were before being replaced (empty for first loads); `current`
+    their events now, when the caller has them (else read from the stored tables).
     """
-    current = stored_events(con, hashes)
+    if current is None:
+        current = stored_events(con, hashes)
     rows: list[Row] = []
     unnumbered: list[Row] = []
     for digest, events in current.items():

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.acled import number_events, stored_events
+from warehouse.acled import batch_events, number_events, stored_events
 from warehouse.lake import is_lake_connection, transaction
 from warehouse.rows import (
     ACTOR_SCHEMA,
@@ -205,7 +205,12 @@ def load_batch(
         counts["new_urls"] = insert_rows(con, "article_urls", list(url_rows.values()), ARTICLE_URL_SCHEMA,
                                          keys=("url",))
         counts["events"] = _write_events(con, event_rows)
-        number_events(con, [r["content_hash"] for r in new_articles], {}, datetime.now(UTC))
+        current = batch_events(  # numbered from the batch's rows: the stored tables grow with all history
+            con,
+            pa.Table.from_pylist(event_rows.events, schema=EVENT_SCHEMA),
+            pa.Table.from_pylist(event_rows.event_actors, schema=EVENT_ACTOR_SCHEMA),
+        )
+        number_events(con, [r["content_hash"] for r in new_articles], {}, datetime.now(UTC), current=current)
         logged = _existing(con, "fetch_log", "fetch_id", (f["fetch_id"] for f in fetch_rows))
         new_fetches = [r for r in fetch_rows if r["fetch_id"] not in logged]
         insert_rows(con, "fetch_log", new_fetches, FETCH_SCHEMA, keys=("fetch_id",))

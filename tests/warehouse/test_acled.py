@@ -278,3 +278,16 @@ def test_batch_fingerprints_equal_the_views(acled_db: Path) -> None:
         assert all(e.fingerprint == view[e.event_id] for e in found)
     finally:
         con.close()
+
+
+def test_first_loads_number_from_the_batch_as_from_the_stored_tables(acled_db: Path) -> None:
+    """A first load reads its events' fingerprints from its own rows; they must be what the stored tables give."""
+    con = warehouse.connect_reader(acled_db)
+    try:
+        view = dict(con.execute("SELECT event_id, fingerprint FROM v_event_fingerprints").fetchall())
+        numbered = dict(con.execute("SELECT event_id, fingerprint FROM event_numbers").fetchall())
+        numbers = [r[0] for r in con.execute("SELECT number FROM event_numbers ORDER BY number").fetchall()]
+    finally:
+        con.close()
+    assert numbered == view and len(view) > 0  # every event numbered, each with the fingerprint of its stored rows
+    assert numbers == list(range(1, len(numbers) + 1))  # given once each, no gap
