@@ -135,12 +135,18 @@ def next_archive_sequence(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) + 1 if row and row[0] is not None else 0
 
 
-def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows) -> int:
-    """Insert event rows with their actors and places; return the number of events written."""
+def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows, fresh: bool = False) -> int:
+    """Insert event rows with their actors and places; return the number of events written.
+
+    `fresh`: the events of articles stored in this same transaction, whose ids cannot exist yet; they skip the
+    existence check, an anti-join against tables that grow with all history (the primary keys still hold).
+    """
     insert_rows(con, "actors", list(rows.actors.values()), ACTOR_SCHEMA, keys=("actor_id",))
     insert_rows(con, "locations", list(rows.locations.values()), LOCATION_SCHEMA, keys=("location_id",))
-    written = insert_rows(con, "events", rows.events, EVENT_SCHEMA, keys=("event_id",))
-    insert_rows(con, "event_actors", rows.event_actors, EVENT_ACTOR_SCHEMA, keys=("event_id", "position"))
+    written = insert_rows(con, "events", rows.events, EVENT_SCHEMA, keys=() if fresh else ("event_id",))
+    insert_rows(
+        con, "event_actors", rows.event_actors, EVENT_ACTOR_SCHEMA, keys=() if fresh else ("event_id", "position")
+    )
     return written
 
 
@@ -204,7 +210,7 @@ def load_batch(
         counts["articles_new"] = insert_rows(con, "articles", new_articles, ARTICLE_SCHEMA, keys=("content_hash",))
         counts["new_urls"] = insert_rows(con, "article_urls", list(url_rows.values()), ARTICLE_URL_SCHEMA,
                                          keys=("url",))
-        counts["events"] = _write_events(con, event_rows)
+        counts["events"] = _write_events(con, event_rows, fresh=True)
         current = batch_events(  # numbered from the batch's rows: the stored tables grow with all history
             con,
             pa.Table.from_pylist(event_rows.events, schema=EVENT_SCHEMA),
