@@ -37,6 +37,9 @@ POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossi
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _CUE_KIND = word_map("place_cue_kind")
 _PERSON_TITLES = word_set("person_title")
+_PLACE_ADJECTIVES = frozenset(  # "أبو الظهور الشرقي": part of a place name, not a nisba
+    ("الشرقي", "الغربي", "الشمالي", "الجنوبي", "الاوسط", "الفوقاني", "التحتاني", "القبلي", "البحري", "الكبير", "الصغير")
+)
 _KUNYA = frozenset(("ابو", "ام"))  # "أبو عروة كنصفرة": a nom de guerre's second part is a nisba
 _TAKEN_FROM_WORDS = frozenset(("من", *_CUE_KIND))  # "اختطافه من قرية X": where people were taken from
 _CUE_CLITICS = re.compile(r"^(?:[وفبل]|بال|وال|فال)")
@@ -138,6 +141,15 @@ class PlaceHit:
         )
 
 
+def _nisba_after(words: Words, end: int) -> bool:
+    """True when the word after `end` is a nisba ("البوكمالي", "الشاغوري"): a person's family or town name."""
+    following = words.next_words(end, 1)
+    if not following:
+        return False
+    word = following[0][2]
+    return len(word) > 4 and word.startswith("ال") and word.endswith("ي") and word not in _PLACE_ADJECTIVES
+
+
 def _place_within(hits: list[PlaceHit], words: Words) -> None:
     """Give each place the gazetteer lacks the coarser known place just after it ("قرية X بريف درعا")."""
     for i, hit in enumerate(hits):
@@ -205,6 +217,8 @@ class PlaceFinder:
                 before = [w for _, _, w in words.prev_words(a, 2)]
                 if _PERSON_TITLES.intersection(before) or (len(before) > 1 and before[1] in _KUNYA):
                     continue  # "الناشط أبو عمر البوكمالي", "أبو عروة كنصفرة": a person's name, not a place
+                if norm[a:b].split(" ", 1)[0] in _KUNYA and _nisba_after(words, b):
+                    continue  # "أبو عمر الشاغوري": a nom de guerre and its nisba, not the village Abu Omar
                 inside_actor = any(s <= match.start and match.end <= e for s, e in actor_src)
                 if inside_actor and not (before and before[0] in _PLACE_PREPS):
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
