@@ -13,6 +13,8 @@ from extraction.normalize import normalize_for_match
 _DOER_ROLES = frozenset(("actor1", "assoc_actor_1"))
 _STATE_FORCES = word_map("state_forces")  # "قصف النظام", "مسيّرة تركية": the state's armed forces did it
 _WEAPON_DOERS = word_map("weapon_doer")
+# acts only armed forces do: "سيطر النظام على"; a state that meets, agrees or is protested at stays the state
+_FORCE_TYPES = VIOLENT_TYPES | {"takeover", "reinforcement", "arrest"}
 _WEAPON = re.compile(r"(?<!\w)(?:[وبفل]|وب|بال|وبال|ال|وال)?(" + "|".join(map(re.escape, _WEAPON_DOERS)) + r")(?!\w)")
 
 
@@ -22,9 +24,9 @@ def _doer(event: Event) -> EventActor | None:
 
 
 def state_as_forces(events: list[Event], lexicon: Lexicon) -> None:
-    """A state named as the doer of a violent act becomes its armed forces, with the text's words kept."""
+    """A state named as the doer of a violent act, takeover, deployment or arrest becomes its armed forces."""
     for event in events:
-        if event.event_type not in VIOLENT_TYPES:
+        if event.event_type not in _FORCE_TYPES:
             continue
         for i, actor in enumerate(event.actors):
             forces = lexicon.actors.get(_STATE_FORCES.get(actor.id, ""))
