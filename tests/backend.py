@@ -74,3 +74,8 @@ def copy_db(source: Path | str, target: Path | str) -> None:
 def file_only(reason: str) -> pytest.MarkDecorator:
     """Mark a test of a DuckDB-file behaviour: it is skipped on the lake, saying why."""
     return pytest.mark.file_only(reason)
+
+
+def lake_gap(reason: str) -> pytest.MarkDecorator:
+    """Mark a test the lake fails for a known, documented gap (not a file-only behaviour): skipped there, saying so."""
+    return pytest.mark.lake_gap(reason)

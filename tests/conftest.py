@@ -19,7 +19,7 @@ os.environ.pop("RAQIB_LAKE_DATA_PATH", None)
 
 
 def pytest_collection_modifyitems(config: object, items: list) -> None:
-    """On RAQIB_TEST_BACKEND=lake, skip the tests marked file_only (a DuckDB-file behaviour), with their reason."""
+    """On RAQIB_TEST_BACKEND=lake, skip the tests marked file_only or lake_gap, with their reason."""
     from tests.backend import ON_LAKE
 
     if not ON_LAKE:
@@ -27,6 +27,7 @@ def pytest_collection_modifyitems(config: object, items: list) -> None:
     import pytest
 
     for item in items:
-        marker = item.get_closest_marker("file_only")
-        if marker is not None:
-            item.add_marker(pytest.mark.skip(reason="file backend only: " + str(marker.args[0])))
+        for name, prefix in (("file_only", "file backend only: "), ("lake_gap", "known lake gap: ")):
+            marker = item.get_closest_marker(name)
+            if marker is not None:
+                item.add_marker(pytest.mark.skip(reason=prefix + str(marker.args[0])))

@@ -37,7 +37,7 @@ from harness import (
 )
 from testsite import Static, TestSite
 
-from tests.backend import ON_LAKE, db_in, file_only
+from tests.backend import ON_LAKE, db_in, file_only, lake_gap
 
 pytestmark = pytest.mark.slow
 PAGES, BATCH = 60, 10
@@ -231,8 +231,8 @@ def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, 
     assert query(db, "SELECT status FROM runs") == [("completed",)]
 
 
-@file_only("not handled yet on a lake: two runs at once sharing one archive folder both archive an article "
-           "(docs/SCALING.md); the warehouse itself stays equal")
+@lake_gap("two runs at once sharing one archive folder both archive an article (docs/SCALING.md, "
+          "not handled yet); the warehouse itself stays equal")
 def test_two_runs_started_together_never_corrupt_the_warehouse(reference: Reference, prefect_server: PrefectServer,
                                                                tmp_path: Path) -> None:
     """Started at the same moment: each either completes or refuses with exit 3; the next run completes."""
