@@ -109,6 +109,19 @@ def _flow_parameter_names(flow_obj: Any) -> set[str]:
     return set(inspect.signature(flow_obj.fn).parameters)
 
 
+def absolute_db(db: str) -> str:
+    """The warehouse made absolute: a DuckDB file's path, or a SQLite catalog's path inside its lake URI.
+
+    A PostgreSQL lake's CONNINFO is kept as given (Path would fold a lake URI into a file name).
+    """
+    sqlite = "ducklake:sqlite:"
+    if db.startswith(sqlite):
+        return sqlite + str(Path(db[len(sqlite):]).resolve())
+    if db.startswith("ducklake:"):
+        return db
+    return str(Path(db).resolve())
+
+
 def build_deployments(sources_file: str, db: str, archive_dir: str | None = None,
                       path: Path = PREFECT_YAML) -> list[Any]:
     """Turn prefect.yaml's deployments into runner deployments for `prefect.serve`.
@@ -120,7 +133,7 @@ def build_deployments(sources_file: str, db: str, archive_dir: str | None = None
     from prefect.flows import EntrypointType
     from prefect.schedules import Cron
 
-    overrides: dict[str, Any] = {"sources_file": str(Path(sources_file).resolve()), "db": str(Path(db).resolve()),
+    overrides: dict[str, Any] = {"sources_file": str(Path(sources_file).resolve()), "db": absolute_db(db),
                                  "archive_dir": str(Path(archive_dir).resolve()) if archive_dir else None}
     deployments = []
     for spec in load_project_deployments(path).values():

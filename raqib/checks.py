@@ -6,6 +6,14 @@ import os
 from pathlib import Path
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of every DuckDB database file
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def sqlite_catalog(db: str) -> Path | None:
+    """The catalog file of a `ducklake:sqlite:PATH` lake, None for any other warehouse (as warehouse.lake says,
+    without importing DuckDB before the inputs are checked)."""
+    prefix = "ducklake:sqlite:"
+    return Path(db[len(prefix):]) if db.startswith(prefix) else None
 
 
 class BadInput(ValueError):
@@ -44,8 +52,33 @@ def _check_duckdb_file(path: Path, write: bool) -> None:
         raise BadInput(f"warehouse {path} is not writable")
 
 
+def _check_sqlite_catalog(path: Path, write: bool) -> None:
+    """An existing lake catalog must be a readable (and, to write, writable) SQLite database."""
+    if path.is_dir():
+        raise BadInput(f"lake catalog {path} is a folder, not a SQLite file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise BadInput(f"cannot read lake catalog {path}: {exc.strerror or exc}") from exc
+    if head and head != SQLITE_MAGIC:  # an empty file is what SQLite itself makes of a new database
+        raise BadInput(f"{path} is not a SQLite catalog of a DuckLake")
+    if write and not os.access(path, os.W_OK):
+        raise BadInput(f"lake catalog {path} is not writable")
+
+
 def check_warehouse_to_write(path: Path | str) -> None:
-    """A warehouse `raqib run` may write: an existing DuckDB file, or one it can create (a lake is checked on open)."""
+    """A warehouse `raqib run` may write: an existing DuckDB file or SQLite catalog, or one it can create.
+
+    A lake with a PostgreSQL catalog is checked when it is opened.
+    """
+    catalog = sqlite_catalog(str(path))
+    if catalog is not None:
+        if catalog.exists() or catalog.is_symlink():
+            _check_sqlite_catalog(catalog, write=True)
+        else:
+            check_can_create(catalog, "lake catalog")
+        return
     if isinstance(path, str) or str(path).startswith("ducklake:"):
         return
     if path.exists() or path.is_symlink():
@@ -55,7 +88,14 @@ def check_warehouse_to_write(path: Path | str) -> None:
 
 
 def check_existing_warehouse(path: Path | str, write: bool = False) -> None:
-    """A warehouse that must already exist, to read (or, with write, to update); a lake is checked on open."""
+    """A warehouse that must already exist, to read (or, with write, to update); a PostgreSQL lake: checked on open."""
+    catalog = sqlite_catalog(str(path))
+    if catalog is not None:
+        # opening a lake for writing creates a missing one: `raqib reextract` must not make an empty warehouse
+        if not catalog.exists():
+            raise BadInput(f"no warehouse at {catalog}: run `raqib run` first to create it")
+        _check_sqlite_catalog(catalog, write)
+        return
     if isinstance(path, str) or str(path).startswith("ducklake:"):
         return
     if not path.exists():

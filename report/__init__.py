@@ -28,7 +28,7 @@ def read_report_data(db: Path | str | duckdb.DuckDBPyConnection, since: date | N
         con.close()
 
 
-def write_report(db_path: Path, out: Path, since: date | None = None, admin1: str | None = None) -> Path:
+def write_report(db_path: Path | str, out: Path, since: date | None = None, admin1: str | None = None) -> Path:
     """Write the HTML report of the warehouse at db_path to out (atomically) and return out."""
     html = render_page(read_report_data(db_path, since=since, admin1=admin1))
     out = Path(out)

@@ -226,7 +226,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None,
                       warehouse_events=len(events))
 
 
-def open_warehouse(db_path: Path) -> duckdb.DuckDBPyConnection:
+def open_warehouse(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only through the warehouse package."""
     from warehouse import connect_reader
 

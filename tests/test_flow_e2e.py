@@ -1,4 +1,4 @@
-"""End to end: the real ingestion flow under Prefect, over HTTP on 127.0.0.1, into a DuckDB file."""
+"""End to end: the real ingestion flow under Prefect, over HTTP on 127.0.0.1, into a warehouse (tests/backend.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
+import warehouse
 from raqib import archive, progress
 from raqib.demo import DEFAULT_SITE, demo_sources, serve_site
+from tests.backend import copy_db, db_in
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     from flows.ingest import ingest_flow
 
     work = tmp_path_factory.mktemp("e2e")
-    db, arch = work / "raqib.duckdb", work / "archive"
+    db, arch = db_in(work), work / "archive"
     with serve_site(DEFAULT_SITE) as base_url:
         sources = work / "sources.toml"
         sources.write_text(demo_sources(base_url), encoding="utf-8")
@@ -37,9 +38,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"first": first, "second": second, "db": db, "archive": arch, "snapshot": snapshot, "events": events}
 
 
-def table_counts(db: Path) -> dict[str, int]:
+def table_counts(db: Path | str) -> dict[str, int]:
     """Row counts of the content tables."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
                 for t in ("articles", "article_urls", "events")}
@@ -48,7 +49,7 @@ def table_counts(db: Path) -> dict[str, int]:
 
 
 def test_every_demo_article_lands_exactly_once(demo_run: dict) -> None:
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     hashes = {r[0] for r in con.execute("SELECT content_hash FROM articles").fetchall()}
     titles = [r[0] for r in con.execute("SELECT title FROM articles").fetchall()]
     con.close()
@@ -61,7 +62,7 @@ def test_every_demo_article_lands_exactly_once(demo_run: dict) -> None:
 def test_second_url_of_the_same_text_is_a_duplicate_not_a_row(demo_run: dict) -> None:
     first = demo_run["first"]
     assert first["duplicates"] >= 1
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     amp = con.execute("SELECT content_hash FROM article_urls WHERE url LIKE '%/amp/%'").fetchall()
     con.close()
     assert len(amp) == 1
@@ -69,7 +70,7 @@ def test_second_url_of_the_same_text_is_a_duplicate_not_a_row(demo_run: dict) ->
 
 def test_events_are_extracted_and_linked_to_articles(demo_run: dict) -> None:
     assert demo_run["first"]["events"] > len(GOLD["articles"])
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     orphans = con.execute("""SELECT count(*) FROM events e
         WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = e.content_hash)""").fetchone()[0]
     with_evidence = con.execute("SELECT count(*) FROM v_events WHERE notes IS NOT NULL AND notes <> ''").fetchone()[0]
@@ -101,7 +102,7 @@ def test_second_run_adds_nothing(demo_run: dict) -> None:
 
 
 def test_archive_agrees_with_the_warehouse(demo_run: dict) -> None:
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     rows = con.execute("SELECT content_hash, text FROM articles").fetchall()
     con.close()
     files = archive.archived_hashes(demo_run["archive"])
@@ -115,7 +116,7 @@ def test_archive_agrees_with_the_warehouse(demo_run: dict) -> None:
 def test_runs_are_real_prefect_flow_runs(demo_run: dict) -> None:
     from prefect.client.orchestration import get_client
 
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     runs = con.execute("SELECT flow_run_id, status FROM runs ORDER BY started_at").fetchall()
     con.close()
     assert [r[0] for r in runs] == [demo_run["first"]["flow_run_id"], demo_run["second"]["flow_run_id"]]
@@ -131,7 +132,7 @@ def test_runs_are_real_prefect_flow_runs(demo_run: dict) -> None:
 def test_windows_1256_page_arrives_as_correct_arabic(demo_run: dict) -> None:
     page = DEFAULT_SITE / "2025" / "03" / "arrest-campaign-jora-qusour" / "index.html"
     assert b"windows-1256" in page.read_bytes()[:4096]
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    con = warehouse.connect_reader(demo_run["db"])
     text = con.execute("SELECT text FROM articles WHERE url LIKE '%arrest-campaign-jora-qusour%'").fetchone()
     con.close()
     assert text is not None and "حملة" in text[0] and "\ufffd" not in text[0]
@@ -153,14 +154,12 @@ def test_extract_command_prints_events_json(tmp_path: Path) -> None:
 
 
 def test_reextract_replaces_events_of_older_extractor_versions(demo_run: dict, tmp_path: Path) -> None:
-    import shutil
-
     from extraction import EXTRACTOR_VERSION
     from flows.reextract import reextract_flow
 
-    db = tmp_path / "copy.duckdb"
-    shutil.copy(demo_run["db"], db)
-    con = duckdb.connect(str(db))
+    db = db_in(tmp_path, "copy.duckdb")
+    copy_db(demo_run["db"], db)
+    con = warehouse.connect_writer(db)
     before = con.execute("SELECT content_hash, event_type, evidence FROM events ORDER BY ALL").fetchall()
     stale = con.execute("SELECT content_hash FROM articles ORDER BY content_hash LIMIT 3").fetchall()
     for (digest,) in stale:  # as if an older extractor had written these three articles' events
@@ -175,7 +174,7 @@ def test_reextract_replaces_events_of_older_extractor_versions(demo_run: dict, t
     assert sum(done for counter, done, _ in events if counter == "extracted") == 3
     assert sum(done for counter, done, _ in events if counter == "events") == result["events"]
     assert result["articles"] == 3 and result["extractor_version"] == EXTRACTOR_VERSION
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     after = con.execute("SELECT content_hash, event_type, evidence FROM events ORDER BY ALL").fetchall()
     versions = con.execute("SELECT DISTINCT extractor_version FROM articles").fetchall()
     con.close()

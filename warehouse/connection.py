@@ -220,6 +220,9 @@ def connect_writer(db_path: Path | str, wait_seconds: float = 0.0,
 
 def _connect_lake_reader(uri: str, sandbox: bool, at_run: str | None) -> duckdb.DuckDBPyConnection:
     """Open the lake read-only, at its latest snapshot or at the one a run recorded."""
+    catalog = lake.sqlite_catalog(uri)
+    if catalog is not None and not catalog.exists():  # else DuckDB's "unable to open database file"
+        raise WarehouseError(f"no warehouse at {catalog}: run `raqib run` first to create it")
     try:
         con = lake.open_lake(uri, read_only=True)
         if at_run is not None:

@@ -60,6 +60,12 @@ def catalog_kind(uri: str) -> str:
     return kind
 
 
+def sqlite_catalog(uri: str) -> Path | None:
+    """Return the catalog file of a `ducklake:sqlite:PATH` lake, None for any other warehouse."""
+    prefix = LAKE_PREFIX + "sqlite:"
+    return Path(uri[len(prefix):]) if uri.startswith(prefix) else None
+
+
 def default_data_path(uri: str) -> str | None:
     """Return where the Parquet files go when lake_data_path is not set: next to a SQLite catalog, else nowhere."""
     if catalog_kind(uri) == "sqlite":
@@ -87,15 +93,26 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _attach(con: duckdb.DuckDBPyConnection, uri: str, suffix: str, path: str | None) -> None:
-    """ATTACH the lake; when several processes create a new catalog at once, the losers attach again."""
+def _attach(con: duckdb.DuckDBPyConnection, uri: str, options: list[str], path: str | None,
+            new_lake_path: str | None) -> None:
+    """ATTACH the lake; when several processes create a new catalog at once, the losers attach again.
+
+    new_lake_path is the data folder to give when the lake turns out not to exist yet.
+    """
     for attempt in range(1, 11):
+        wanted = [*options, f"DATA_PATH {_quote(path)}"] if path else options
+        suffix = f" ({', '.join(wanted)})" if wanted else ""
         try:
             con.execute(f"ATTACH {_quote(uri)} AS {LAKE_ALIAS}{suffix}")
             return
         except duckdb.Error as exc:
             text = str(exc)
-            if "DATA_PATH" in text and not path:
+            if "DATA_PATH" in text.upper() and not path:
+                if new_lake_path:  # another process had only begun to create it, or it was an empty file
+                    path = new_lake_path
+                    if "://" not in path:
+                        Path(path).mkdir(parents=True, exist_ok=True)
+                    continue
                 raise LakeError(f"a new lake needs a folder for its data files: set lake_data_path "
                                 f"(RAQIB_LAKE_DATA_PATH): {exc}") from exc
             racing = "Failed to initialize DuckLake" in text and ("duplicate key" in text or "already exists" in text)
@@ -113,17 +130,23 @@ def open_lake(uri: str, data_path: str | None = None, read_only: bool = False,
         for name in ("ducklake", kind):
             con.execute("LOAD " + _quote(extension_path(name).as_posix()))
         options = []
-        path = data_path or default_data_path(uri)
-        if path and not read_only:
-            if "://" not in path:
-                Path(path).mkdir(parents=True, exist_ok=True)
-            options.append(f"DATA_PATH {_quote(path)}")
+        path = data_path
+        new_lake_path = None
+        if not read_only and not path:
+            new_lake_path = default_data_path(uri)
+            catalog = sqlite_catalog(uri)
+            # A lake keeps the data folder it was made with (the catalog names it); giving another one, even this
+            # default, is refused. Only a lake not made yet gets the default.
+            if catalog is None or not catalog.is_file() or catalog.stat().st_size == 0:
+                path = new_lake_path
+        if path and not read_only and "://" not in path:
+            Path(path).mkdir(parents=True, exist_ok=True)
         if read_only:
             options.append("READ_ONLY")
+            path = None
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-        suffix = f" ({', '.join(options)})" if options else ""
-        _attach(con, uri, suffix, path)
+        _attach(con, uri, options, path, new_lake_path)
         con.execute(f"USE {LAKE_ALIAS}")
     except BaseException:
         con.close()

@@ -21,13 +21,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import httpx
 import pytest
 import yaml
 from orchestration_pages import REPORTS, write_text_site
 
+import warehouse
 from flows.deployments import PREFECT_YAML, PROJECT_DIR
+from tests.backend import db_in
 
 pytestmark = pytest.mark.slow
 
@@ -102,14 +103,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def site_sources(tmp_path: Path) -> tuple[Path, Path]:
+def site_sources(tmp_path: Path) -> tuple[Path, Path | str]:
     """A sources file with one `directory` source of three reports, and the warehouse path to use."""
     site = tmp_path / "site"
     write_text_site(site)
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[sources]]\nname = "test-site"\nkind = "directory"\nurl = "{site}"\nlanguage = "ar"\n',
                        encoding="utf-8")
-    return sources, tmp_path / "warehouse.duckdb"
+    return sources, db_in(tmp_path, "warehouse.duckdb")
 
 
 def wait_for_deployment(api: str, name: str, proc: subprocess.Popen[bytes], log: Path,
@@ -166,9 +167,9 @@ def assert_completes(api: str, flow_run_id: str, log: Path) -> None:
     assert state == "COMPLETED", f"flow run {flow_run_id} ended {state}:\n{run_logs(api, flow_run_id, log)}"
 
 
-def warehouse_run(db: Path, flow_run_id: str) -> tuple[Any, ...] | None:
+def warehouse_run(db: Path | str, flow_run_id: str) -> tuple[Any, ...] | None:
     """The `runs` row of a flow run, with the number of articles in the warehouse."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     try:
         row = con.execute("SELECT status, (SELECT count(*) FROM articles) FROM runs WHERE flow_run_id = ?",
                           [flow_run_id]).fetchone()
@@ -177,7 +178,7 @@ def warehouse_run(db: Path, flow_run_id: str) -> tuple[Any, ...] | None:
     return row
 
 
-def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tuple[Path, Path],
+def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tuple[Path, Path | str],
                                                tmp_path: Path) -> None:
     sources, db = site_sources
     log = tmp_path / "serve.log"
@@ -202,7 +203,7 @@ def test_raqib_serve_runs_the_daily_deployment(server: Server, site_sources: tup
     assert "| test-site | 3 | 3 | 3 |" in summary["data"], summary["data"]
 
 
-def test_prefect_deploy_and_a_process_worker_run_both_deployments(server: Server, site_sources: tuple[Path, Path],
+def test_prefect_deploy_and_a_process_worker_run_both_deployments(server: Server, site_sources: tuple[Path, Path | str],
                                                                   tmp_path: Path) -> None:
     sources, db = site_sources
     log = tmp_path / "worker.log"
@@ -263,7 +264,7 @@ def webhook() -> Iterator[tuple[str, list[str]]]:
         httpd.server_close()
 
 
-def test_a_failed_run_sends_the_failure_alert(server: Server, site_sources: tuple[Path, Path], tmp_path: Path,
+def test_a_failed_run_sends_the_failure_alert(server: Server, site_sources: tuple[Path, Path | str], tmp_path: Path,
                                              webhook: tuple[str, list[str]]) -> None:
     url, received = webhook
     sources, db = site_sources

@@ -15,10 +15,12 @@ from prefect.server.schemas.schedules import CronSchedule
 from flows.deployments import (
     PREFECT_YAML,
     DeploymentConfigError,
+    absolute_db,
     build_deployments,
     load_flow,
     load_project_deployments,
 )
+from tests.backend import db_in
 
 RAW = yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))
 
@@ -91,17 +93,26 @@ def test_entrypoints_import_the_named_flows() -> None:
 
 
 def test_served_deployments_take_schedule_from_prefect_yaml(tmp_path: Path) -> None:
-    deployments = {d.name: d for d in build_deployments(str(tmp_path / "s.toml"), str(tmp_path / "w.duckdb"))}
+    db = str(db_in(tmp_path, "w.duckdb"))
+    deployments = {d.name: d for d in build_deployments(str(tmp_path / "s.toml"), db)}
     daily_yaml = _raw_deployment("daily")["schedules"][0]
     daily = deployments["daily"]
     assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [
         (daily_yaml["cron"], daily_yaml["timezone"])]
     assert daily.parameters["sources_file"] == str(tmp_path / "s.toml")
-    assert daily.parameters["db"] == str(tmp_path / "w.duckdb")
+    assert daily.parameters["db"] == db
     assert "sources_file" not in deployments["reextract"].parameters
-    assert deployments["reextract"].parameters["db"] == str(tmp_path / "w.duckdb")
+    assert deployments["reextract"].parameters["db"] == db
     assert not deployments["reextract"].schedules
     assert daily.entrypoint == "flows.ingest.ingest_flow"
+
+
+def test_served_runs_get_an_absolute_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served runs may start in another folder: relative paths become absolute, inside a lake URI too."""
+    monkeypatch.chdir(tmp_path)
+    assert absolute_db("w.duckdb") == str(tmp_path / "w.duckdb")
+    assert absolute_db("ducklake:sqlite:lake.sqlite") == f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    assert absolute_db("ducklake:postgres:dbname=raqib host=db") == "ducklake:postgres:dbname=raqib host=db"
 
 
 def test_schedule_without_timezone_is_refused(tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import httpx
 from corpus import Report, page_html, report, rss_feed
 from testsite import Static, TestSite, _Handler
+
+import warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 RAQIB = [sys.executable, "-m", "raqib.cli"]
@@ -186,7 +187,7 @@ def run_raqib(args: list[str], server: PrefectServer, timeout: float = 120) -> s
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def run_args(sources: Path, db: Path, archive: Path) -> list[str]:
+def run_args(sources: Path, db: Path | str, archive: Path) -> list[str]:
     """The arguments of `raqib run` with JSON output."""
     return ["run", "--sources", str(sources), "--db", str(db), "--archive", str(archive), "--json"]
 
@@ -227,25 +228,25 @@ def archive_files(archive: Path) -> dict[str, tuple[int, Path]]:
     return found
 
 
-def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(db: Path | str) -> dict[str, list[tuple[Any, ...]]]:
     """The compared rows of every content table, sorted."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     try:
         return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in COMPARED.items()}
     finally:
         con.close()
 
 
-def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+def query(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
     """Rows of one query on a read-only connection."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     try:
         return con.execute(sql).fetchall()
     finally:
         con.close()
 
 
-def assert_archive_agrees(db: Path, archive: Path) -> None:
+def assert_archive_agrees(db: Path | str, archive: Path) -> None:
     """One archive file per stored article, named by its hash and number, text equal, numbers 0..n-1."""
     rows = query(db, "SELECT content_hash, text, archive_path FROM articles")
     files = archive_files(archive)
@@ -258,7 +259,7 @@ def assert_archive_agrees(db: Path, archive: Path) -> None:
     assert not [p for p in archive.iterdir() if p.name.startswith(".")], "temp files left in the archive"
 
 
-def assert_same_warehouse(db: Path, expected_db: Path) -> None:
+def assert_same_warehouse(db: Path | str, expected_db: Path | str) -> None:
     """Every compared table of `db` equals that of `expected_db`; the message names the table and the fields."""
     got, expected = snapshot(db), snapshot(expected_db)
     for table, rows in expected.items():

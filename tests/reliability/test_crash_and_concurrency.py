@@ -37,11 +37,15 @@ from harness import (
 )
 from testsite import Static, TestSite
 
+from tests.backend import ON_LAKE, db_in, file_only, lake_gap
+
 pytestmark = pytest.mark.slow
 PAGES, BATCH = 60, 10
 DUPLICATES = {"/repeat/of-report-7": 7, "/repeat/of-report-42": 42}  # the same text under a second address
 LOOKAHEAD = 2  # batches fetched ahead of the one being loaded (the `sources_in_parallel` setting)
 SETTINGS = {"batch_size": BATCH, "sources_in_parallel": LOOKAHEAD}
+# what a killed run stays marked as: a lake's other writers may be alive, so there it stays 'running' (SCHEMA.md)
+KILLED = "running" if ON_LAKE else "interrupted"
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Reference:
 
     site: TestSite
     reports: list[Report]
-    db: Path
+    db: Path | str
     archive: Path
     work: Path
     result: dict[str, Any]
@@ -67,7 +71,7 @@ def reference(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFa
         site.add("/slow-feed.xml", Delayed(1.5, feed))  # the same feed, answered after 1.5 s (under the read timeout)
         site.add("/very-slow-feed.xml", Delayed(15.0, feed))  # keeps a run busy while others try the warehouse
         sources = write_sources(work / "sources.toml", [("gen", "rss", site.url("/feed.xml"))], **SETTINGS)
-        db, archive = work / "clean.duckdb", work / "archive"
+        db, archive = db_in(work, "clean.duckdb"), work / "archive"
         done = run_raqib(run_args(sources, db, archive), prefect_server)
         assert done.returncode == 0, done.stderr[-3000:]
         yield Reference(site, reports, db, archive, work, json.loads(done.stdout))
@@ -133,7 +137,7 @@ def kill_when(condition: Callable[[], bool], args: list[str], server: PrefectSer
     assert proc.returncode == -signal.SIGKILL
 
 
-def assert_consistent_after_crash(db: Path, archive: Path) -> int:
+def assert_consistent_after_crash(db: Path | str, archive: Path) -> int:
     """What a crash may leave: whole batches only, and an archive file for every stored article; return their count."""
     stored = query(db, "SELECT content_hash, text FROM articles")
     files = archive_files(archive)
@@ -142,7 +146,7 @@ def assert_consistent_after_crash(db: Path, archive: Path) -> int:
     assert query(db, "SELECT count(*) FROM articles WHERE content_hash NOT IN "
                      "(SELECT content_hash FROM events)") == [(0,)]
     statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
-    assert statuses == ["interrupted"] * (len(statuses) - 1) + ["running"]
+    assert statuses == [KILLED] * (len(statuses) - 1) + ["running"]
     return len(stored)
 
 
@@ -161,7 +165,7 @@ def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference:
                                                            prefect_server: PrefectServer, tmp_path: Path) -> None:
     feed, condition, settle = CASES[case]
     sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url(feed))], **SETTINGS)
-    db, archive = tmp_path / "crashed.duckdb", tmp_path / "archive"
+    db, archive = db_in(tmp_path, "crashed.duckdb"), tmp_path / "archive"
     args = run_args(sources, db, archive)
 
     kill_when(condition(reference, archive), args, prefect_server, settle)
@@ -186,7 +190,7 @@ def test_killed_run_resumes_to_the_uninterrupted_warehouse(case: str, reference:
     assert query(db, "SELECT count(*) FROM article_urls") == [(PAGES + len(DUPLICATES),)]
     statuses = sorted(row[0] for row in query(db, "SELECT status FROM runs"))
     kills = 2 if case == "mid-batches" else 1
-    assert statuses == ["completed"] + ["interrupted"] * kills
+    assert statuses == ["completed"] + [KILLED] * kills
 
 
 def finished(proc: subprocess.Popen[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -195,6 +199,7 @@ def finished(proc: subprocess.Popen[str], timeout: float = 60) -> subprocess.Com
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+@file_only("the lake lets several runs write at once (test_lake.py runs two)")
 def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, prefect_server: PrefectServer,
                                                           tmp_path: Path) -> None:
     """While one run holds the warehouse, a second `raqib run` (and `raqib sql`) exits 3 with a clear message."""
@@ -226,12 +231,14 @@ def test_a_second_run_on_a_busy_warehouse_refuses_clearly(reference: Reference, 
     assert query(db, "SELECT status FROM runs") == [("completed",)]
 
 
+@lake_gap("two runs at once sharing one archive folder both archive an article (docs/SCALING.md, "
+          "not handled yet); the warehouse itself stays equal")
 def test_two_runs_started_together_never_corrupt_the_warehouse(reference: Reference, prefect_server: PrefectServer,
                                                                tmp_path: Path) -> None:
     """Started at the same moment: each either completes or refuses with exit 3; the next run completes."""
     sources = write_sources(tmp_path / "sources.toml", [("gen", "rss", reference.site.url("/feed.xml"))],
                             **SETTINGS)
-    db, archive = tmp_path / "shared.duckdb", tmp_path / "archive"
+    db, archive = db_in(tmp_path, "shared.duckdb"), tmp_path / "archive"
     args = run_args(sources, db, archive)
     procs = [start_raqib(args, prefect_server) for _ in range(2)]
     results = []

@@ -10,6 +10,8 @@ from corpus import page_html, report, rss_feed
 from harness import PrefectServer, assert_archive_agrees, query, run_args, run_raqib, serve_reports, write_sources
 from testsite import Flaky, Static, TestSite
 
+from tests.backend import db_in
+
 pytestmark = pytest.mark.slow
 PAGES, CAP = 30, 20
 
@@ -22,7 +24,7 @@ def test_items_over_the_per_run_cap_arrive_in_the_next_run(test_site: TestSite, 
     test_site.add("/feed.xml", Static(feed, content_type="application/rss+xml; charset=utf-8", etag='"v1"'))
     sources = write_sources(tmp_path / "sources.toml", [("capped", "rss", test_site.url("/feed.xml"))],
                             max_items_per_source=CAP)
-    db, archive = tmp_path / "w.duckdb", tmp_path / "archive"
+    db, archive = db_in(tmp_path, "w.duckdb"), tmp_path / "archive"
     first = run_raqib(run_args(sources, db, archive), prefect_server)
     assert first.returncode == 0, first.stderr[-3000:]
     assert json.loads(first.stdout)["articles_new"] == CAP
@@ -40,7 +42,7 @@ def test_a_page_that_failed_for_a_while_arrives_in_a_later_run(test_site: TestSi
     flaky = reports[1]
     test_site.add(flaky.path, Flaky(2, Static(page_html(flaky)), status=503))  # two failures: both tries of run 1
     sources = write_sources(tmp_path / "sources.toml", [("flaky", "rss", test_site.url("/feed.xml"))], max_retries=1)
-    db, archive = tmp_path / "w.duckdb", tmp_path / "archive"
+    db, archive = db_in(tmp_path, "w.duckdb"), tmp_path / "archive"
     first = run_raqib(run_args(sources, db, archive), prefect_server)
     assert first.returncode == 0, first.stderr[-3000:]
     assert json.loads(first.stdout)["failure_reasons"] == {"http_503": 1}

@@ -18,13 +18,14 @@ from connectors.models import RawDocument
 from extraction import EXTRACTOR_VERSION
 from extraction.textnorm import archive_name
 from raqib import archive, pipeline
+from tests.backend import catalog_file, data_folder, db_in
 
 
 @pytest.fixture(scope="module")
-def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
     """A warehouse of a few generated reports, loaded by the pipeline's own steps (no network needed)."""
     work = tmp_path_factory.mktemp("small")
-    db = work / "small.duckdb"
+    db = db_in(work, "small.duckdb")
     docs = [RawDocument("gen", f"http://127.0.0.1/news/{n}", f"http://127.0.0.1/news/{n}", page_html(report(n)),
                         "text/html", datetime(2025, 3, 1, tzinfo=UTC)) for n in range(5)]
     con = warehouse.connect_writer(db)
@@ -40,15 +41,19 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def raqib_sql(db: Path, sql: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def raqib_sql(db: Path | str, sql: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run `raqib sql` as an operator would."""
     return subprocess.run([sys.executable, "-m", "raqib.cli", "sql", "--db", str(db), sql], capture_output=True,
                           text=True, cwd=cwd, timeout=60, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_digest(db: Path | str) -> str:
+    """SHA-256 of the warehouse's bytes: the file, or the lake's catalog and every file of its data folder."""
+    digest = hashlib.sha256(catalog_file(db).read_bytes())
+    if warehouse.lake.is_lake_uri(db):
+        for path in sorted(p for p in data_folder(db).rglob("*") if p.is_file()):
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 WRITES = [

@@ -125,7 +125,7 @@ def story_url(story: Story) -> str:
     return f"https://{HOSTS[story.source]}/news/{story.slug}"
 
 
-def load_stories(db_path: Path, stories: list[Story], refresh: bool = True) -> None:
+def load_stories(db_path: Path | str, stories: list[Story], refresh: bool = True) -> None:
     """Load the stories through connect_writer, start_run, load_batch and (unless told not to) refresh_incidents."""
     con = warehouse.connect_writer(db_path)
     try:

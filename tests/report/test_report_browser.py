@@ -18,6 +18,7 @@ from needs import needs_chromium
 from report_fixture import WIDE_ROWS, load_stories, wide_stories
 
 import report
+from tests.backend import db_in
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "report.png"
 WINDOW = (1400, 2200)
@@ -83,7 +84,7 @@ def load_in_browser(page: Path, tmp_path: Path) -> tuple[dict[str, Any], dict[st
 def test_report_in_headless_chromium(tmp_path: Path) -> None:
     """Load the report offline, check it, and save the README screenshot."""
     needs_chromium()
-    db = tmp_path / "raqib.duckdb"
+    db = db_in(tmp_path)
     load_stories(db, wide_stories())
     page = report.write_report(db, tmp_path / "report.html")
     facts, sorting, browser = load_in_browser(page, tmp_path)

@@ -26,9 +26,10 @@ import warehouse
 from raqib.cli import main as raqib_main
 from report import build_boundaries
 from report.geo import resolve_governorate
+from tests.backend import db_in
 
 
-def render(db: Path, tmp_path: Path, **filters: object) -> tuple[str, list[Element]]:
+def render(db: Path | str, tmp_path: Path, **filters: object) -> tuple[str, list[Element]]:
     """Write the report and return its text and elements."""
     out = report.write_report(db, tmp_path / "out" / "report.html", **filters)  # type: ignore[arg-type]
     html = out.read_text(encoding="utf-8")
@@ -144,7 +145,7 @@ def test_hostile_names_and_links_stay_inert(tmp_path: Path) -> None:
     text = "هجوم مسلح على حاجز في حي الجورة بدير الزور"
     story = Story("sharqnews", "x", date(2021, 5, 2), text,
                   [event("attack", bad_place, date(2021, 5, 1), 1, text, ('"><svg onload=alert(1)>', "مسلحون"))])
-    db = tmp_path / "hostile.duckdb"
+    db = db_in(tmp_path, "hostile.duckdb")
     load_stories(db, [story])
     con = warehouse.connect_writer(db)
     con.execute("UPDATE articles SET url = 'javascript:alert(1)'")
@@ -162,7 +163,7 @@ def test_hostile_names_and_links_stay_inert(tmp_path: Path) -> None:
 
 def test_events_not_yet_grouped_stand_alone(tmp_path: Path) -> None:
     """Before refresh_incidents has run, every event is its own row (nothing is lost or merged)."""
-    db = tmp_path / "fresh.duckdb"
+    db = db_in(tmp_path, "fresh.duckdb")
     load_stories(db, STORIES, refresh=False)
     _, elements = render(db, tmp_path)
     rows = incident_rows(elements)
@@ -175,7 +176,7 @@ def test_missing_warehouse_is_an_error_and_writes_nothing(tmp_path: Path) -> Non
     """A wrong --db path fails clearly instead of writing an empty report."""
     out = tmp_path / "report.html"
     with pytest.raises(warehouse.WarehouseError, match="no warehouse"):
-        report.write_report(tmp_path / "nowhere.duckdb", out)
+        report.write_report(db_in(tmp_path, "nowhere.duckdb"), out)
     assert not out.exists()
 
 
@@ -225,7 +226,7 @@ def test_admin1_filter_with_ocha_spelling(fixture_db: Path, tmp_path: Path) -> N
 
 def test_empty_warehouse_gives_a_valid_page(tmp_path: Path) -> None:
     """A warehouse without events gives a page that says so, with no charts."""
-    db = tmp_path / "empty.duckdb"
+    db = db_in(tmp_path, "empty.duckdb")
     warehouse.connect_writer(db).close()
     html, elements = render(db, tmp_path)
     assert html.startswith("<!DOCTYPE html>")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from connectors.models import Source
 from extraction.textnorm import content_hash
 from raqib.cli import main
 from raqib.settings import SOURCE_SCALES
+from tests.backend import copy_db, db_in
 
 # ACLED's export columns, in order (ACLED Codebook 2024).
 ACLED_COLUMNS = [
@@ -174,7 +174,7 @@ def test_acled_export_round_trips_through_duckdb(acled_db: Path, tmp_path: Path,
             back = con.execute(f"SELECT * FROM read_csv('{path}', dateformat = '%d %B %Y')")
             back_types = [(d[0], str(d[1])) for d in back.description]
             back_rows = sorted(back.fetchall(), key=lambda r: r[0])
-            stored = duckdb.connect(str(acled_db), read_only=True)
+            stored = warehouse.connect_reader(acled_db)
             try:
                 view_cursor = stored.execute(f"SELECT * FROM {view}")
                 view_types = [(d[0], str(d[1])) for d in view_cursor.description]
@@ -209,7 +209,7 @@ def test_new_events_get_new_numbers_and_a_batch_loaded_twice_keeps_them(acled_db
 
 def ids_by_event(db: Path) -> dict[tuple[str, str, str], tuple[str, int, str]]:
     """Return (content_hash, event_type, evidence) -> (event_id_cnty, timestamp, event_id) of every event."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = warehouse.connect_reader(db)
     try:
         rows = con.execute("""
             SELECT e.content_hash, e.event_type, e.evidence, v.event_id_cnty, v."timestamp", e.event_id
@@ -260,9 +260,10 @@ def test_event_id_cnty_survives_a_re_extraction(db_path: Path, tmp_path: Path) -
         assert event_id != kept[key][2], key  # although its event_id did change
     assert spurious.isdisjoint(v[0] for v in after.values())  # retired numbers are not given again
 
-    shutil.copy(db_path, tmp_path / "copy.duckdb")  # once more, with nothing changed: every id stays
-    reextract_flow(db=str(tmp_path / "copy.duckdb"), everything=True)
-    assert ids_by_event(tmp_path / "copy.duckdb") == after
+    copy = db_in(tmp_path, "copy.duckdb")
+    copy_db(db_path, copy)  # once more, with nothing changed: every id stays
+    reextract_flow(db=str(copy), everything=True)
+    assert ids_by_event(copy) == after
 
 
 def test_batch_fingerprints_equal_the_views(acled_db: Path) -> None:

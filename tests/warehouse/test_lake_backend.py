@@ -163,3 +163,21 @@ def test_raqib_db_names_the_lake_when_no_db_is_given(both: dict[str, Any]) -> No
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines()[1:] == ["1"]
+
+
+def test_a_lake_made_with_its_own_data_folder_opens_again_without_it(tmp_path: Path) -> None:
+    """`raqib reextract` and the readers are given no data folder: the lake's catalog names the one it was made with."""
+    from flows.reextract import reextract_flow
+
+    db = f"ducklake:sqlite:{tmp_path / 'elsewhere.sqlite'}"
+    chosen = tmp_path / "chosen-data"
+    con = warehouse.connect_writer(db, lake_data_path=f"{chosen}/")
+    try:
+        run_id = warehouse.start_run(con, None, datetime(2021, 5, 10, tzinfo=UTC), None)
+        warehouse_samples.load_samples(con, run_id)
+    finally:
+        con.close()
+    result = reextract_flow(db=db, everything=True)
+    assert result["articles"] == rows(db, "SELECT count(*) FROM articles")[0][0] > 0
+    assert list(chosen.rglob("*.parquet"))
+    assert not (tmp_path / "elsewhere.sqlite.files").exists()  # the default folder was never used

@@ -8,6 +8,8 @@ import duckdb
 import pytest
 
 import warehouse
+from tests.backend import ON_LAKE, db_in
+from warehouse import lake
 from warehouse.migrate import apply_migrations, available_migrations
 
 
@@ -39,7 +41,8 @@ def test_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
     (folder / "001_good.sql").write_text("CREATE TABLE kept (x INTEGER);", encoding="utf-8")
     (folder / "002_broken.sql").write_text(
         "CREATE TABLE half_done (x INTEGER);\nINSERT INTO half_done VALUES ('not a number');", encoding="utf-8")
-    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    db = db_in(tmp_path, "m.duckdb")
+    con = lake.open_lake(str(db)) if ON_LAKE else duckdb.connect(str(db))
     try:
         with pytest.raises(duckdb.Error):
             apply_migrations(con, folder)
