@@ -101,25 +101,12 @@ class PlaceHit:
         if self.near and precision == 1:
             precision = 2
         if self.place is None:
-            outer = self.within
-            if outer is None:
-                return EventLocation(
-                    name=self.surface,
-                    name_ar=self.surface,
-                    geo_precision=precision,
-                    kind=self.kind,
-                    penalty=self.penalty,
-                )
-            return EventLocation(  # "قرية X بريف درعا": the known place's admin levels and point, at precision 2
+            outer = self.within  # "قرية X بريف درعا": the known place's admin levels and point, at precision 2
+            return EventLocation(
                 name=self.surface,
                 name_ar=self.surface,
-                admin1=outer.admin1,
-                admin2=outer.admin2,
-                admin3=outer.admin3,
-                pcode=outer.pcode,
-                lat=outer.lat,
-                lon=outer.lon,
-                geo_precision=max(precision, 2),
+                **(_point_of(outer) if outer is not None else {}),
+                geo_precision=max(precision, 2) if outer is not None else precision,
                 kind=self.kind,
                 penalty=self.penalty,
             )
@@ -127,18 +114,25 @@ class PlaceHit:
         return EventLocation(
             name=p.name,
             name_ar=p.name_ar,
-            admin1=p.admin1,
-            admin2=p.admin2,
-            admin3=p.admin3,
-            pcode=p.pcode,
-            lat=p.lat,
-            lon=p.lon,
+            **_point_of(p),
             geo_precision=precision,
             place_id=p.id,
             kind=p.kind,
             penalty=self.penalty,
             surface=_arabic_surface(self.surface),
         )
+
+
+def _point_of(place: Place) -> dict[str, Any]:
+    """A place's admin levels, P-code and coordinates, as EventLocation takes them."""
+    return {
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "admin3": place.admin3,
+        "pcode": place.pcode,
+        "lat": place.lat,
+        "lon": place.lon,
+    }
 
 
 def _nisba_after(words: Words, end: int) -> bool:

@@ -37,34 +37,30 @@ def check_can_create(path: Path, what: str) -> None:
         raise BadInput(f"cannot create {what} {path}: folder {ancestor} is not writable")
 
 
-def _check_duckdb_file(path: Path, write: bool) -> None:
-    """An existing file must be a readable (and, to write, writable) DuckDB database."""
+def _check_database_file(path: Path, write: bool, what: str, header: slice, magic: bytes, wrong: str) -> None:
+    """An existing file must be a readable (and, to write, writable) database, known by its header bytes."""
     if path.is_dir():
-        raise BadInput(f"warehouse {path} is a folder, not a DuckDB file")
+        raise BadInput(f"{what} {path} is a folder, not a {wrong.split()[0]} file")
     try:
         with path.open("rb") as handle:
-            head = handle.read(12)
+            head = handle.read(header.stop)
     except OSError as exc:
-        raise BadInput(f"cannot read warehouse {path}: {exc.strerror or exc}") from exc
-    if head[8:12] != DUCKDB_MAGIC:
-        raise BadInput(f"{path} is not a DuckDB warehouse file")
+        raise BadInput(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    empty_sqlite = not head and magic == SQLITE_MAGIC  # an empty file is what SQLite itself makes of a new database
+    if head[header] != magic and not empty_sqlite:
+        raise BadInput(f"{path} is not a {wrong}")
     if write and not os.access(path, os.W_OK):
-        raise BadInput(f"warehouse {path} is not writable")
+        raise BadInput(f"{what} {path} is not writable")
+
+
+def _check_duckdb_file(path: Path, write: bool) -> None:
+    """An existing file must be a readable (and, to write, writable) DuckDB database."""
+    _check_database_file(path, write, "warehouse", slice(8, 12), DUCKDB_MAGIC, "DuckDB warehouse file")
 
 
 def _check_sqlite_catalog(path: Path, write: bool) -> None:
     """An existing lake catalog must be a readable (and, to write, writable) SQLite database."""
-    if path.is_dir():
-        raise BadInput(f"lake catalog {path} is a folder, not a SQLite file")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as exc:
-        raise BadInput(f"cannot read lake catalog {path}: {exc.strerror or exc}") from exc
-    if head and head != SQLITE_MAGIC:  # an empty file is what SQLite itself makes of a new database
-        raise BadInput(f"{path} is not a SQLite catalog of a DuckLake")
-    if write and not os.access(path, os.W_OK):
-        raise BadInput(f"lake catalog {path} is not writable")
+    _check_database_file(path, write, "lake catalog", slice(0, 16), SQLITE_MAGIC, "SQLite catalog of a DuckLake")
 
 
 def check_warehouse_to_write(path: Path | str) -> None:
