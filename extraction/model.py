@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,6 +25,8 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
 VIOLENT_TYPES = frozenset(("armed_clash", "attack", "explosion", "airstrike", "shelling", "abduction"))
 
 
+_ARABIC = re.compile("[\u0600-\u06ff]")  # an English text's words are no Arabic name
+
 @dataclass
 class EventActor:
     """An actor of an event with its role (actor1 = who did it, actor2 = the target or other side)."""
@@ -36,10 +39,10 @@ class EventActor:
     surface: str | None = None  # the words the text names the actor with, when it names it
 
     def to_json(self) -> dict[str, Any]:
-        """The EVENTS.md actor object: name_ar as the text writes it, name_ar_canonical as the dictionary does."""
+        """The EVENTS.md actor object: name_ar as an Arabic text writes it, else the dictionary's."""
         return {
             "name": self.name,
-            "name_ar": self.surface or self.name_ar,
+            "name_ar": self.surface if self.surface and _ARABIC.search(self.surface) else self.name_ar,
             "name_ar_canonical": self.name_ar,
             "role": self.role,
             "actor_type": self.actor_type,
@@ -72,7 +75,7 @@ class EventLocation:
         """The EVENTS.md location object: name_ar as the text writes it, name_ar_canonical as the gazetteer does."""
         return {
             "name": self.name,
-            "name_ar": self.surface or self.name_ar,
+            "name_ar": self.surface if self.surface and _ARABIC.search(self.surface) else self.name_ar,
             "name_ar_canonical": self.name_ar,
             "admin1": self.admin1,
             "admin2": self.admin2,
