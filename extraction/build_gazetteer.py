@@ -18,7 +18,7 @@ from typing import Any
 
 from extraction.gazetteer import CUE_WORDS, PLACE_KINDS, english_key, name_key
 from extraction.lexicon import word_map
-from extraction.normalize import normalize_ar
+from extraction.normalize import ARABIC_LETTER, normalize_ar
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -71,7 +71,6 @@ _SETTLEMENT_KINDS = frozenset(("neighbourhood", "village", "town", "city"))
 SAME_PLACE_KM = 5.0  # same Arabic name this close: one place (hand-coded coordinates are within 1-5 km)
 SHORT_NAME_LETTERS = 3  # a single-word locality this short (without the article) needs a place cue
 _STANDARD_ARABIC = re.compile(r"^[\u0621-\u064a\u064b-\u0652 ]+$")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z' -]+$")
 _ENGLISH_ARTICLE = re.compile(
     "^(" + "|".join(w for w, use in word_map("english_article").items() if use == "surface") + ")[ -]"
@@ -444,7 +443,7 @@ def read_common_words(path: Path) -> set[str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and not line.startswith("word\t"):
             word = line.split("\t")[0]
-            words.add(name_key(word) if _ARABIC_LETTER.search(word) else english_key(word))
+            words.add(name_key(word) if ARABIC_LETTER.search(word) else english_key(word))
     return words
 
 
@@ -640,7 +639,7 @@ def dictionary_words(data_dir: Path) -> tuple[set[str], set[str]]:
                 continue
             for cell in line.split("\t"):
                 for phrase in cell.split("|"):
-                    if not _ARABIC_LETTER.search(phrase):
+                    if not ARABIC_LETTER.search(phrase):
                         continue
                     key = name_key(phrase.replace("*", ""))
                     if phrase.strip().endswith("*") and " " not in key:

@@ -11,9 +11,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from extraction.lexicon import _rows, word_map, word_set
-from extraction.normalize import normalize_phrase
-
-_ARABIC = re.compile("[\u0621-\u064a]")
+from extraction.normalize import ARABIC_LETTER, normalize_phrase
 
 # Relative dates of an article without a publication date are resolved against this stand-in, only so that the
 # phrases of one document can be compared with each other (merging); they are never printed.
@@ -73,7 +71,7 @@ def _alternation(words: dict[str, int]) -> str:
 
 def _arabic_alternation(words: Iterable[str]) -> str:
     """A regex alternation of the Arabic words, in file order."""
-    return "|".join(re.escape(w) for w in words if _ARABIC.search(w))
+    return "|".join(re.escape(w) for w in words if ARABIC_LETTER.search(w))
 
 
 def _month_end(year: int, month: int) -> int:

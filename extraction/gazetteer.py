@@ -23,7 +23,7 @@ from pathlib import Path
 import ahocorasick
 
 from extraction.lexicon import word_map, word_set
-from extraction.normalize import _replace_all, normalize_ar, normalize_keep_offsets
+from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
@@ -49,7 +49,6 @@ _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) +
 _ENGLISH_ARTICLES = frozenset(word for word, use in _ARTICLE_USE.items() if use == "surface")
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)")
 _ENGLISH_PLACE_WORDS = word_set("english_place_word")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ def english_key(name: str) -> str:
 
 def _is_arabic(key: str) -> bool:
     """True when the key is written in Arabic letters."""
-    return bool(_ARABIC_LETTER.search(key))
+    return bool(ARABIC_LETTER.search(key))
 
 
 # Among points of equal population: named sites first, then the larger settlement (an admin seat is a town).

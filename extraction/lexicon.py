@@ -13,13 +13,12 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from extraction.normalize import militia_variants, normalize_for_match, normalize_phrase
+from extraction.normalize import ARABIC_LETTER, militia_variants, normalize_for_match, normalize_phrase
 
 DATA_DIR = Path(__file__).parent / "data"
 LEXICON_FILES = ("actors.tsv", "triggers.tsv", "cues.tsv", "numbers.tsv", "calendar.tsv")
 WORD_LISTS_FILE = "wordlists.tsv"  # closed word classes the rules compare words with (not in the automaton)
 
-_ARABIC = re.compile("[\u0621-\u064a]")
 # Proclitics that may precede a dictionary word: conjunction, preposition, article ("لل" = ل + ال).
 _AR_PREFIX = re.compile(r"^(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)$")
 
@@ -183,7 +182,7 @@ def _keys(phrase: str) -> list[tuple[str, bool]]:
     keys: list[tuple[str, bool]] = []
     for variant in militia_variants(phrase):
         key = normalize_phrase(variant)
-        if _ARABIC.search(key) and key.startswith("ال") and len(key) >= 5:
+        if ARABIC_LETTER.search(key) and key.startswith("ال") and len(key) >= 5:
             key = key[2:]
         if key:
             keys.append((key, open_end))
@@ -194,7 +193,7 @@ def _keys(phrase: str) -> list[tuple[str, bool]]:
 
 def _lang(phrase: str) -> str:
     """ar when the phrase has Arabic letters, else en."""
-    return "ar" if _ARABIC.search(phrase) else "en"
+    return "ar" if ARABIC_LETTER.search(phrase) else "en"
 
 
 def build_lexicon() -> Lexicon:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from extraction.normalize import ARABIC_LETTER
 
 ACLED_TYPES: dict[str, tuple[str, str]] = {
     "armed_clash": ("Battles", "Armed clash"),
@@ -25,8 +26,6 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
 VIOLENT_TYPES = frozenset(("armed_clash", "attack", "explosion", "airstrike", "shelling", "abduction"))
 
 
-_ARABIC = re.compile("[\u0600-\u06ff]")  # an English text's words are no Arabic name
-
 @dataclass
 class EventActor:
     """An actor of an event with its role (actor1 = who did it, actor2 = the target or other side)."""
@@ -42,7 +41,7 @@ class EventActor:
         """The EVENTS.md actor object: name_ar as an Arabic text writes it, else the dictionary's."""
         return {
             "name": self.name,
-            "name_ar": self.surface if self.surface and _ARABIC.search(self.surface) else self.name_ar,
+            "name_ar": self.surface if self.surface and ARABIC_LETTER.search(self.surface) else self.name_ar,
             "name_ar_canonical": self.name_ar,
             "role": self.role,
             "actor_type": self.actor_type,
@@ -75,7 +74,7 @@ class EventLocation:
         """The EVENTS.md location object: name_ar as the text writes it, name_ar_canonical as the gazetteer does."""
         return {
             "name": self.name,
-            "name_ar": self.surface if self.surface and _ARABIC.search(self.surface) else self.name_ar,
+            "name_ar": self.surface or self.name_ar,
             "name_ar_canonical": self.name_ar,
             "admin1": self.admin1,
             "admin2": self.admin2,

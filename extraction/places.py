@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from extraction.lexicon import Mention, is_strong_actor, word_map, word_set
 from extraction.model import EventLocation
+from extraction.normalize import ARABIC_LETTER
 from extraction.text import Words, anchored_finditer
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ KIND_RANK = {
     "country": 7,
 }
 POINT_KINDS = frozenset(("neighbourhood", "base", "airport", "oilfield", "crossing", "village", "town", "city"))
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _CUE_KIND = word_map("place_cue_kind")
 _PERSON_TITLES = word_set("person_title")
 _PLACE_ADJECTIVES = frozenset(  # "أبو الظهور الشرقي": part of a place name, not a nisba
@@ -375,7 +375,7 @@ def _right_after(doc: Any, draft: Any, place: PlaceHit) -> bool:
 def _arabic_surface(surface: str) -> str | None:
     """The text's own Arabic words for a place, without a leading conjunction or preposition; None for other scripts."""
     words = surface.strip(" \"'“”«»()").split()
-    if not words or not _ARABIC_LETTER.match(words[0]):
+    if not words or not ARABIC_LETTER.match(words[0]):
         return None
     return " ".join(words)
 
