@@ -20,8 +20,8 @@ _RELATIVE = frozenset(("التي", "الذي", "اللتين", "اللذين", "
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
-_ELABORATED_TYPES = frozenset(("shelling", "airstrike"))  # acts a later "حيث استهدفت ..." goes on describing
 _STRIKES = frozenset(("shelling", "airstrike"))
+_ELABORATED_TYPES = _STRIKES  # acts a later "حيث استهدفت ..." goes on describing
 _BLAST_WORDS = ("انفجار", "انفجر", "explosion", "blast")  # the sound or effect of a blast, not a device
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
 _ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعيش", "يعيش", "تعاني", "يعاني")

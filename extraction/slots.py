@@ -190,25 +190,24 @@ def choose_date(doc: Document, draft: Draft, bounds: list[tuple[int, str]], lo: 
 def follow_up_injured(doc: Document, sentence: Sentence, to_norm: OffsetMap) -> int | None:
     """Injured told by a sentence that opens with an injury word and names no event ("وأصيب ثالث بجروح")."""
     lo, hi = to_norm(sentence.start), to_norm(sentence.end)
-    if sentence.is_title or doc.mentions_in(lo, hi, category="trigger"):
+    if sentence.is_title or doc.mentions_in(lo, hi, category="trigger") or not _opens_with(doc, lo, hi, "injured"):
         return None
-    first = doc.words.next_words(lo, 2)
-    opening = [m for m in doc.mentions_in(lo, hi, category="cue") if m.entry.kind == "injured"]
-    if not first or not opening or opening[0].nstart >= first[-1][1]:
-        return None  # the injury word must open the sentence (its first two words)
     return count_casualties(doc.norm, doc.words, lo, hi, doc.mentions_in(lo, hi), []).injured
 
 
 def follow_up_toll(doc: Document, sentence: Sentence, to_norm: OffsetMap) -> Casualties | None:
     """The toll of a sentence that opens with a consequence ("؛ أدت إلى استشهاد 3 مدنيين"): the event before's."""
     lo, hi = to_norm(sentence.start), to_norm(sentence.end)
-    if sentence.is_title:
-        return None
-    first = doc.words.next_words(lo, 2)
-    opening = [m for m in doc.mentions_in(lo, hi, category="cue") if m.entry.kind == "consequence"]
-    if not first or not opening or opening[0].nstart >= first[-1][1]:
+    if sentence.is_title or not _opens_with(doc, lo, hi, "consequence"):
         return None
     if any(getattr(t.entry.value, "form", None) != "casualty" for t in doc.mentions_in(lo, hi, category="trigger")):
         return None  # the sentence names an act of its own
     toll = count_casualties(doc.norm, doc.words, lo, hi, doc.mentions_in(lo, hi), [])
     return toll if toll.killed is not None or toll.injured is not None else None
+
+
+def _opens_with(doc: Document, lo: int, hi: int, kind: str) -> bool:
+    """True when a cue of this kind stands among the sentence's first two words."""
+    first = doc.words.next_words(lo, 2)
+    opening = [m for m in doc.mentions_in(lo, hi, category="cue") if m.entry.kind == kind]
+    return bool(first) and bool(opening) and opening[0].nstart < first[-1][1]
