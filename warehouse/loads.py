@@ -135,19 +135,21 @@ def next_archive_sequence(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) + 1 if row and row[0] is not None else 0
 
 
-def _write_events(con: duckdb.DuckDBPyConnection, rows: EventRows, fresh: bool = False) -> int:
-    """Insert event rows with their actors and places; return the number of events written.
+def _write_events(
+    con: duckdb.DuckDBPyConnection, rows: EventRows, fresh: bool = False
+) -> tuple[int, pa.Table, pa.Table]:
+    """Insert event rows with their actors and places; return the events written and the two Arrow tables inserted.
 
     `fresh`: the events of articles stored in this same transaction, whose ids cannot exist yet; they skip the
     existence check, an anti-join against tables that grow with all history (the primary keys still hold).
     """
+    events = pa.Table.from_pylist(rows.events, schema=EVENT_SCHEMA)
+    actors = pa.Table.from_pylist(rows.event_actors, schema=EVENT_ACTOR_SCHEMA)
     insert_rows(con, "actors", list(rows.actors.values()), ACTOR_SCHEMA, keys=("actor_id",))
     insert_rows(con, "locations", list(rows.locations.values()), LOCATION_SCHEMA, keys=("location_id",))
-    written = insert_rows(con, "events", rows.events, EVENT_SCHEMA, keys=() if fresh else ("event_id",))
-    insert_rows(
-        con, "event_actors", rows.event_actors, EVENT_ACTOR_SCHEMA, keys=() if fresh else ("event_id", "position")
-    )
-    return written
+    written = insert_rows(con, "events", events, EVENT_SCHEMA, keys=() if fresh else ("event_id",))
+    insert_rows(con, "event_actors", actors, EVENT_ACTOR_SCHEMA, keys=() if fresh else ("event_id", "position"))
+    return written, events, actors
 
 
 def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
@@ -210,12 +212,9 @@ def load_batch(
         counts["articles_new"] = insert_rows(con, "articles", new_articles, ARTICLE_SCHEMA, keys=("content_hash",))
         counts["new_urls"] = insert_rows(con, "article_urls", list(url_rows.values()), ARTICLE_URL_SCHEMA,
                                          keys=("url",))
-        counts["events"] = _write_events(con, event_rows, fresh=True)
-        current = batch_events(  # numbered from the batch's rows: the stored tables grow with all history
-            con,
-            pa.Table.from_pylist(event_rows.events, schema=EVENT_SCHEMA),
-            pa.Table.from_pylist(event_rows.event_actors, schema=EVENT_ACTOR_SCHEMA),
-        )
+        counts["events"], event_table, actor_table = _write_events(con, event_rows, fresh=True)
+        # numbered from the batch's own rows: the stored tables grow with all history
+        current = batch_events(con, event_table, actor_table)
         number_events(con, [r["content_hash"] for r in new_articles], {}, datetime.now(UTC), current=current)
         logged = _existing(con, "fetch_log", "fetch_id", (f["fetch_id"] for f in fetch_rows))
         new_fetches = [r for r in fetch_rows if r["fetch_id"] not in logged]
@@ -257,7 +256,7 @@ def replace_events(
                 con.execute("DELETE FROM events WHERE content_hash = ?", [digest])
             rows = EventRows()
             add_event_rows(rows, digest, events[digest], run_id, extractor_version)
-            written += _write_events(con, rows)
+            written += _write_events(con, rows)[0]
             con.execute(
                 "UPDATE articles SET extractor_version = ?, events_run_id = ? WHERE content_hash = ?",
                 [extractor_version, run_id, digest],

@@ -313,12 +313,16 @@ def add_event_rows(
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[Row], schema: pa.Schema, keys: Sequence[str] = ()
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[Row] | pa.Table,
+    schema: pa.Schema,
+    keys: Sequence[str] = (),
 ) -> int:
-    """Bulk-insert rows through one Arrow table, skipping rows whose keys exist already; return rows added."""
-    if not rows:
+    """Bulk-insert rows (or their Arrow table) at once, skipping rows whose keys exist already; return rows added."""
+    if len(rows) == 0:
         return 0
-    arrow = pa.Table.from_pylist(rows, schema=schema)
+    arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=schema)
     view = f"_incoming_{table}"
     columns = ", ".join(schema.names)
     sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view} AS n"
