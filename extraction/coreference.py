@@ -79,16 +79,11 @@ def _mergeable(a: Event, b: Event, lexicon: Lexicon, lists: dict[int, set[str]])
         return True  # "وصول التعزيزات", "the fighting began": told above, wherever this sentence points
     if not _actors_compatible(a, b, lexicon):
         return False
-    if b.anaphoric or (_nested(a, b, lexicon) and not _total_over_list(a, b, lists)):
+    if b.anaphoric or _nested(a, b, lexicon):
         return True  # the lede's "in the western Deir ez-Zor desert" and the village the details name
     if a.location is None or b.location is None:
         return a.location is None and b.location is None
     return a.location.key() == b.location.key()
-
-
-def _total_over_list(a: Event, b: Event, lists: dict[int, set[str]]) -> bool:
-    """True when a coarse lede's toll covers a list of places b is one of: a total, no one place's toll."""
-    return a.fatalities is not None and a.fatalities > 0 and b.list_group is not None and len(lists[b.list_group]) > 1
 
 
 def _elsewhere(a: Event, b: Event, lists: dict[int, set[str]]) -> bool:
