@@ -136,7 +136,7 @@ def _point_of(place: Place) -> dict[str, Any]:
 
 
 def _nisba_after(words: Words, end: int) -> bool:
-    """True when the word after `end` is a nisba ("البوكمالي", "الشاغوري"): a person's family or town name."""
+    """True when the word after `end` is a nisba ("الحريري", "الديري"): a person's family or town name."""
     following = words.next_words(end, 1)
     if not following:
         return False
@@ -212,7 +212,7 @@ class PlaceFinder:
                 if _PERSON_TITLES.intersection(before) or (len(before) > 1 and before[1] in _KUNYA):
                     continue  # "الناشط أبو عمر البوكمالي", "أبو عروة كنصفرة": a person's name, not a place
                 if norm[a:b].split(" ", 1)[0] in _KUNYA and _nisba_after(words, b):
-                    continue  # "أبو عمر الشاغوري": a nom de guerre and its nisba, not the village Abu Omar
+                    continue  # "أبو خالد الحريري": a nom de guerre and its nisba, not a village "أبو ..."
                 inside_actor = any(s <= match.start and match.end <= e for s, e in actor_src)
                 if inside_actor and not (before and before[0] in _PLACE_PREPS):
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
