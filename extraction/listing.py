@@ -31,13 +31,16 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
         return []
     borrowed = draft.place_source != "span"  # from the sentence around: the list is context, not the event's
     lo, hi = (draft.sentence_lo, draft.sentence_hi) if borrowed else (draft.lo, draft.hi)
+    key = draft.location.key()
+    # "وصلت تعزيزات إلى مدن A وB": when the event's own place is where they went, so are the others of its list
+    to_destination = any(p.destination and p.location().key() == key for p in places if lo <= p.nstart < hi)
     candidates = sorted(
         (
             p
             for p in places
             if lo <= p.nstart < hi
             and p.penalty == 0
-            and not (p.example or p.origin or p.from_origin or p.destination)
+            and not (p.example or p.origin or p.from_origin or (p.destination and not to_destination))
             and p.rank <= _MAX_RANK
         ),
         key=lambda p: p.nstart,
@@ -48,7 +51,6 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
             runs[-1].append(hit)
         else:
             runs.append([hit])
-    key = draft.location.key()
     run = next((r for r in runs if any(h.location().key() == key for h in r)), [])
     distinct = {h.location().key() for h in run}
     if len(distinct) < 2 or len(distinct) != len(run):
