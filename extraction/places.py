@@ -52,6 +52,13 @@ _DUAL_CUES = word_set("place_dual_cue")
 _PAIR_SECOND = re.compile(r"\s+و(\w+)(?:\s+(\w+))?")  # after a quote too: "قريتي “X وY”"
 _WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known place holding it may stand
 _NOT_NAMES = word_set("place_not_name")
+_PLURAL_KIND = word_map("place_list_plural_kind")
+_PLURAL_HEAD = re.compile(r"(?<![\w])[وفبل]?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")\s+")
+_FIRST_ITEM = re.compile(r"[\"«]?\s*(ال\w{2,})")
+_LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+)[\"«]?\s*(و?\w{2,})")
+_NOT_LIST_NAMES = word_set("place_list_not_name")
+_MAX_LIST_ITEMS = 8
+_WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
 _EACH_OF = frozenset(("كل", "كلا", "كلتا", "كلي", "both", "each"))
@@ -157,6 +164,43 @@ def _place_within(hits: list[PlaceHit], words: Words) -> None:
                 break
 
 
+def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits: list[PlaceHit]) -> list[PlaceHit]:
+    """"قرى الياشلي والدندنية والفارات بريف منبج": the items of a plural-led list that the gazetteer lacks.
+
+    Only lists that hold a known place, or stand just before one, count: the known place vouches for the rest.
+    """
+    found: list[PlaceHit] = []
+    starts = {h.nstart: h for h in hits}
+    for head in _PLURAL_HEAD.finditer(norm):
+        kind = _PLURAL_KIND[head.group(1)]
+        pos, items, unknown, known = head.end(), 0, [], False
+        while items < _MAX_LIST_ITEMS:
+            item = _LIST_ITEM.match(norm, pos) if items else _FIRST_ITEM.match(norm, pos)
+            if item is None:
+                break
+            start = item.start(1)
+            hit = starts.get(start) or starts.get(start + 1)  # "والفارات": the gazetteer's name after the "و"
+            if hit is not None:
+                known, pos = True, _after_quote(norm, hit.nend)
+            else:
+                name = item.group(1)
+                bare = name[1:] if name.startswith("وال") else name
+                overlaps = any(h.nstart < item.end(1) and start < h.nend for h in hits)
+                if not bare.startswith("ال") or bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or overlaps:
+                    break
+                name_start = start + (1 if name.startswith("وال") else 0)
+                unknown.append((name_start, item.end(1)))
+                pos = _after_quote(norm, item.end(1))
+            items += 1
+        after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
+        if items < 2 or not (known or after is not None):
+            continue
+        for a, b in unknown:
+            surface = text[_src(text, norm, a, to_norm) : _src(text, norm, b, to_norm)].strip("()# ")
+            found.append(PlaceHit(a, b, surface, None, kind, cue=head.group(1)))
+    return found
+
+
 def _after_quote(norm: str, pos: int) -> int:
     """Skip a closing quote right after a name."""
     return pos + 1 if norm.startswith('"', pos) else pos
@@ -255,6 +299,7 @@ class PlaceFinder:
                 second_hit = _second_of_pair(text, norm, to_norm, end, cue_word, hits)
                 if second_hit is not None:
                     hits.append(second_hit)
+        hits.extend(_plural_list_items(text, norm, to_norm, hits))
         hits.sort(key=lambda h: h.nstart)
         _place_within(hits, words)
         previous_end = -1
