@@ -8,6 +8,8 @@ from extraction.document import ONE_SIDED, Document, Draft
 from extraction.model import Event, EventActor
 from extraction.roles import as_protesters
 
+_SPREAD_WORDS = 6  # words from a trigger to the list it governs ("القصف المدفعي طال كلاً من مدينة A")
+
 
 def finish_draft(doc: Document, draft: Draft) -> list[Event]:
     """Turn a draft into events: one per side for one-sided acts of 'both sides', one per place of a list."""
@@ -22,6 +24,9 @@ def finish_draft(doc: Document, draft: Draft) -> list[Event]:
         event.location = draft.listed[0].hit.location()
         return [event]
     split_tolls = any(p.killed is not None for p in draft.listed)
+    trigger_end = draft.triggers[0].mention.nend
+    first = draft.listed[0].hit.nstart
+    spread = first >= trigger_end and doc.words.distance(trigger_end, first) <= _SPREAD_WORDS
     return [
         replace(
             event,
@@ -32,6 +37,7 @@ def finish_draft(doc: Document, draft: Draft) -> list[Event]:
             injured=event.injured if split_tolls or event.injured == 0 else None,  # "no one was hurt" holds for each
             own_place=True,
             list_group=draft.triggers[0].pos,  # one draft per trigger position in a document
+            spread=spread,
         )
         for listed in draft.listed
     ]

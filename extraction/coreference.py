@@ -90,6 +90,8 @@ def _elsewhere(a: Event, b: Event, lists: dict[int, set[str]]) -> bool:
     """True when b is one of its own list of places, none of them a's place or inside it: a new event."""
     if not b.own_place or b.list_group is None or a.location is None or b.location is None:
         return False
+    if b.spread:  # "طال القصف كلاً من A وB وC": the act told above reaches each new place of its own list
+        return a.location.key() != b.location.key() and not contains(a.location, b.location)
     return a.location.key() not in lists[b.list_group] and not contains(a.location, b.location)
 
 

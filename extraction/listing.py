@@ -9,6 +9,7 @@ from extraction.lexicon import word_set
 from extraction.places import PlaceHit
 
 _FILLERS = word_set("place_list_filler")
+_IN_ADDITION_TO = re.compile(r"(?<!\w)و?(?:بال|ب|ال)?اضافه\s+(?:الي|ل)(?!\w)")  # "A، بالإضافة إلى B": one more item
 _TOKEN = re.compile(r"\w+")
 _UNKNOWN_ITEM = re.compile(r"[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d]+(?: [^\W\d]+)?[\s\"“”«»]*[،,][\s\"“”«»و]*")
 # the list's own last items, unknown to the gazetteer, between it and the trigger ("A، B، C” لقصف")
@@ -88,7 +89,7 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
         w in _NOT_ITEMS for w in _TOKEN.findall(gap)
     ):
         return True  # "أحياء الشيخ سعيد والأنصاري والكلاسة": items the gazetteer lacks keep the list going
-    tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(gap)]
+    tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(_IN_ADDITION_TO.sub(" و ", gap))]
     if not ("،" in gap or "," in gap or any(t == "و" or t.startswith("و") or t == "and" for _, t in tokens)):
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
     if _UNKNOWN_ITEM.fullmatch(gap):

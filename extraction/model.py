@@ -118,6 +118,7 @@ class Event:
     own_date: bool = field(default=False, repr=False)  # the date phrase is in the event's own clauses
     own_place: bool = field(default=False, repr=False)  # the place is named in the event's own clauses
     list_group: int | None = field(default=None, repr=False)  # events of one listed sentence ("في A وB") share it
+    spread: bool = field(default=False, repr=False)  # its list of places follows its trigger closely ("طال القصف A وB")
 
     @property
     def acled(self) -> tuple[str, str]:

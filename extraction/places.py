@@ -52,12 +52,15 @@ _DUAL_CUES = word_set("place_dual_cue")
 _PAIR_SECOND = re.compile(r"\s+و(\w+)(?:\s+(\w+))?")  # after a quote too: "قريتي “X وY”"
 _WITHIN_WINDOW = 4  # words after a place the gazetteer lacks in which the known place holding it may stand
 _NOT_NAMES = word_set("place_not_name")
+_ADDITION_WORDS = word_set("place_addition")
 _PLURAL_KIND = word_map("place_list_plural_kind")
 _PLURAL_HEAD = re.compile(r"(?<![\w])[وفبل]?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")\s+")
-_FIRST_ITEM = re.compile(r"[\"«]?\s*(ال\w{2,})")
-_LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+)[\"«]?\s*(و?\w{2,})")
+_FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{3,})")
+_LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و?\w{2,})")  # a bare space only before "و"
 _NOT_LIST_NAMES = word_set("place_list_not_name")
 _MAX_LIST_ITEMS = 8
+_MAX_ITEM_RANK = 3  # cities and anything finer are items of a list; a region or governorate ends it
+_NEXT_WORD = re.compile(r"\s+(\w{2,})")
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
@@ -174,6 +177,7 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     for head in _PLURAL_HEAD.finditer(norm):
         kind = _PLURAL_KIND[head.group(1)]
         pos, items, unknown, known = head.end(), 0, [], False
+        in_quotes = norm.startswith('"', pos)  # "بلدات “حاس ومعرزيتا”": inside the quotes every item is a name
         while items < _MAX_LIST_ITEMS:
             item = _LIST_ITEM.match(norm, pos) if items else _FIRST_ITEM.match(norm, pos)
             if item is None:
@@ -181,16 +185,26 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             start = item.start(1)
             hit = starts.get(start) or starts.get(start + 1)  # "والفارات": the gazetteer's name after the "و"
             if hit is not None:
-                known, pos = True, _after_quote(norm, hit.nend)
+                if hit.rank > _MAX_ITEM_RANK:
+                    break  # "بلدات ريف حماة الغربي": a region is where the list is, not one of its items
+                known, end = True, hit.nend
             else:
                 name = item.group(1)
-                bare = name[1:] if name.startswith("وال") else name
+                joined = 1 if items and name.startswith("و") and len(name) > 3 else 0  # "ومعرزيتا": the "و" joins
+                bare = name[joined:]
                 overlaps = any(h.nstart < item.end(1) and start < h.nend for h in hits)
-                if not bare.startswith("ال") or bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or overlaps:
+                named = bare.startswith("ال") or in_quotes
+                if not named or bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or overlaps:
                     break
-                name_start = start + (1 if name.startswith("وال") else 0)
-                unknown.append((name_start, item.end(1)))
-                pos = _after_quote(norm, item.end(1))
+                end = item.end(1)
+                if bare in _COMPOUND_HEADS:  # "بيت الراس", "تل عمار": the head and its name
+                    second = _NEXT_WORD.match(norm, end)
+                    if second is None:
+                        break
+                    end = second.end(1)
+                unknown.append((start + joined, end))
+            in_quotes = in_quotes and not norm.startswith('"', end)
+            pos = _after_quote(norm, end)
             items += 1
         after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
         if items < 2 or not (known or after is not None):
@@ -318,7 +332,10 @@ class PlaceFinder:
             h.origin = h.from_origin or not _KIN_WORDS.isdisjoint(before[:3])
             h.near = not _NEAR_WORDS.isdisjoint(before[:2])
             h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3])
-            h.destination = not _DESTINATION_WORDS.isdisjoint(before[:3])
+            h.destination = any(
+                w in _DESTINATION_WORDS and (i + 1 >= len(window) or window[i + 1][2] not in _ADDITION_WORDS)
+                for i, (_, _, w) in enumerate(window[:3])
+            )  # "بالإضافة إلى قريتي X": one more place of the same list, not where anyone was taken
             if not _DIRECTION_WORDS.isdisjoint(before[:2]):
                 h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (

@@ -17,6 +17,7 @@ from extraction.text import Sentence
 
 _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
 _AIR_ACTORS = word_set("air_actor")
+_EXECUTED_BY = word_set("executed_by")  # "قصف ...، نفذته طائرة": the next clause tells who and how
 # fire that may come from the ground: guns, mortars, rockets ("قصف إسرائيلي" alone is an air strike)
 _GROUND_FIRE = re.compile(
     r"مدفع|هاون|راجم|دباب|صاروخ|صواريخ|قذائف|قذيفه|artillery|mortar|tank|howitzer|rocket|missile|shell"
@@ -150,6 +151,9 @@ def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, st
     """Mutual fire makes an attack a clash; air words make shelling an air strike."""
     c_start, c_end, _ = doc.clause(draft.triggers[0].pos, bounds, lo, hi)
     kinds = {m.entry.kind for m in doc.mentions_in(c_start, c_end, category="cue")}
+    if c_end < hi and _EXECUTED_BY.intersection(w for _, _, w in doc.words.next_words(c_end, 1)):
+        next_end = doc.clause(c_end, bounds, lo, hi)[1]
+        kinds |= {m.entry.kind for m in doc.mentions_in(c_end, next_end, category="cue")}  # "قصف، نفذته طائرة حربية"
     if draft.event_type == "attack" and "mutual" in kinds:
         draft.event_type = "armed_clash"
     if draft.event_type == "shelling" and "air" in kinds:
