@@ -58,7 +58,8 @@ _PLURAL_HEAD = re.compile(r"(?<![\w])[وفبل]?(" + "|".join(map(re.escape, _PL
 _FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{3,})")
 _LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و?\w{2,})")  # a bare space only before "و"
 _NOT_LIST_NAMES = word_set("place_list_not_name")
-_MAX_LIST_ITEMS = 8
+_MAX_LIST_ITEMS = 12
+_MAX_PENDING = 2
 _MAX_ITEM_RANK = 3  # cities and anything finer are items of a list; a region or governorate ends it
 _NEXT_WORD = re.compile(r"\s+(\w{2,})")
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
@@ -176,7 +177,9 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     starts = {h.nstart: h for h in hits}
     for head in _PLURAL_HEAD.finditer(norm):
         kind = _PLURAL_KIND[head.group(1)]
-        pos, items, unknown, known = head.end(), 0, [], False
+        pos, items, known = head.end(), 0, False
+        unknown: list[tuple[int, int]] = []
+        pending: list[tuple[int, int]] = []  # bare names ("وعكيدات") kept only when a sure item follows them
         in_quotes = norm.startswith('"', pos)  # "بلدات “حاس ومعرزيتا”": inside the quotes every item is a name
         while items < _MAX_LIST_ITEMS:
             item = _LIST_ITEM.match(norm, pos) if items else _FIRST_ITEM.match(norm, pos)
@@ -188,28 +191,45 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
                 if hit.rank > _MAX_ITEM_RANK:
                     break  # "بلدات ريف حماة الغربي": a region is where the list is, not one of its items
                 known, end = True, hit.nend
+                unknown.extend(pending)
+                pending = []
             else:
                 name = item.group(1)
                 joined = 1 if items and name.startswith("و") and len(name) > 3 else 0  # "ومعرزيتا": the "و" joins
                 bare = name[joined:]
                 overlaps = any(h.nstart < item.end(1) and start < h.nend for h in hits)
-                named = bare.startswith("ال") or in_quotes
-                if not named or bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or overlaps:
+                plural = name.removeprefix("و") in _PLURAL_KIND  # "بلدات وقرى A": the second head leads the list
+                no_name = bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or len(bare) < 3 or bare.isdigit()
+                if no_name or overlaps or plural:
                     break
                 end = item.end(1)
-                if bare in _COMPOUND_HEADS:  # "بيت الراس", "تل عمار": the head and its name
-                    second = _NEXT_WORD.match(norm, end)
+                second = _NEXT_WORD.match(norm, end)
+                if bare in _COMPOUND_HEADS or (
+                    second is not None and second.group(1).startswith("ال") and second.group(1) not in _NOT_LIST_NAMES
+                ):  # "بيت الراس", "قبور القراجنة": a head and its name
                     if second is None:
                         break
                     end = second.end(1)
-                unknown.append((start + joined, end))
+                if bare.startswith("ال") or in_quotes:
+                    unknown.extend(pending)
+                    pending = []
+                    unknown.append((start + joined, end))
+                elif len(pending) < _MAX_PENDING:
+                    pending.append((start + joined, end))
+                else:
+                    break
             in_quotes = in_quotes and not norm.startswith('"', end)
             pos = _after_quote(norm, end)
             items += 1
+        items -= len(pending)  # trailing bare words were never vouched for
+        if pending:
+            pos = pending[0][0]
         after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
         if items < 2 or not (known or after is not None):
             continue
         for a, b in unknown:
+            if any(h.nstart == a and h.nend == b for h in found):
+                continue  # "قرى وبلدات A وB": both heads lead the same list
             surface = text[_src(text, norm, a, to_norm) : _src(text, norm, b, to_norm)].strip("()# ")
             found.append(PlaceHit(a, b, surface, None, kind, cue=head.group(1)))
     return found
