@@ -23,6 +23,8 @@ _ROLE_LINKERS = word_set("role_linker")
 _KILLING_VERBS = word_set("casualty_assassination_verb")
 _MILITIA_WORDS = tuple(word_set("militia_word"))
 _DETAINED_PEOPLE = word_set("detained_person")
+_OBJECT_WINDOW = 4  # words after an ambiguous verb in which its object may stand, past an instrument
+_OBJECT_CUES = word_set("place_list_plural_kind") | frozenset(word_set("place_cue_kind"))
 _DETAINED_WINDOW = 8  # words after an arrest word in which the people taken are named
 # one-sided violence: a target named alone is never made the attacker (the attacker is simply unknown)
 _NO_PROMOTION = frozenset(("attack", "airstrike", "explosion", "shelling"))
@@ -144,7 +146,10 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
             others = [h.actor for h in hits if h.actor not in distinct]
             ordered += [(a, "associated") for a in others]
             return _dedupe(ordered)
-    passive = not _PASSIVE.isdisjoint(texts[i : doc.words.index_range(draft.lo, trig)[1]])
+    passive = any(
+        texts[k] in _PASSIVE and not (texts[k] in _AMBIGUOUS_PASSIVE and _has_object(doc, k))
+        for k in range(i, doc.words.index_range(draft.lo, trig)[1])
+    )
     firm_targets: set[int] = set()  # indexes in `ordered` of actors the text marks as hit: never promoted
     for h in sorted(hits, key=lambda h: h.nstart):
         before = [bare(w) for w in doc.word_before(h.nstart, 2)]
@@ -191,6 +196,20 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
                 ordered[i] = (actor, "actor1")
                 break
     return _dedupe(ordered)
+
+
+def _has_object(doc: Document, k: int) -> bool:
+    """"استهدفت بقذائف مدفعية قرية X": a place or target named right after the verb (past its instrument) is its
+    object, so the verb is active ("was targeted" takes none)."""
+    texts, starts = doc.words.texts, doc.words.starts
+    place_starts = {p.nstart for p in doc.places}
+    for n in range(k + 1, min(k + 1 + _OBJECT_WINDOW, len(texts))):
+        word = texts[n]
+        if starts[n] in place_starts or bare(word) in _TARGET_NOUNS or bare(word) in _OBJECT_CUES:
+            return True
+        if not (word.startswith("ب") or (n > k + 1 and texts[n - 1].startswith("ب"))):
+            return False  # not the instrument ("بقذائف مدفعية") nor its adjective: no object follows
+    return False
 
 
 def _verb_subject(doc: Document, hit: ActorHit) -> bool:
