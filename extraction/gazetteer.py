@@ -23,7 +23,7 @@ from pathlib import Path
 import ahocorasick
 
 from extraction.lexicon import word_map, word_set
-from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets
+from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets, space_runs
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
@@ -121,8 +121,7 @@ def _match_text(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     kept: list[int] = []
     position = 0
-    for run in _SPACE_RUN.finditer(folded):
-        start, end = run.span()
+    for start, end in space_runs(folded, leading=True):  # the spans of _SPACE_RUN.finditer(folded)
         keep_to = start + 1 if start > 0 else start  # one space between words, none at the start
         pieces.append(folded[position:keep_to])
         kept.extend(offsets[position:keep_to])

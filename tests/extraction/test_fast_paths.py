@@ -146,3 +146,13 @@ def test_language_detection_counts_letters_like_the_regexes(parts: list[str]) ->
     """Byte-class counting of Arabic and Latin letters decides like the letter regexes (lone surrogates too)."""
     sample = "".join(parts)
     assert detect_language(sample) == _reference_language(sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_space_runs_match_the_space_regexes(sample: str) -> None:
+    """space_runs (str.find) gives the spans of the regexes it replaces: " {2,}", and "^ +| {2,}" with leading."""
+    from extraction import gazetteer, normalize
+
+    assert normalize.space_runs(sample) == [m.span() for m in normalize._DOUBLE_SPACE.finditer(sample)]
+    assert normalize.space_runs(sample, leading=True) == [m.span() for m in gazetteer._SPACE_RUN.finditer(sample)]
