@@ -184,7 +184,7 @@ class Document:
 
     def word_before(self, pos: int, n: int = 1) -> list[str]:
         """The n words before `pos`, nearest first."""
-        return [w for _, _, w in self.words.prev_words(pos, n)]
+        return self.words.prev_texts(pos, n)
 
     def adjacent(self, end: int, start: int) -> bool:
         """True when no word (or only an English article: "after the shelling") lies between `end` and `start`."""

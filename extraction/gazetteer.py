@@ -152,6 +152,7 @@ def english_key(name: str) -> str:
     return stripped if len(stripped) >= 3 else key
 
 
+@lru_cache(maxsize=16384)  # asked for every candidate match of every text, of the same few thousand keys
 def _is_arabic(key: str) -> bool:
     """True when the key is written in Arabic letters."""
     return bool(ARABIC_LETTER.search(key))

@@ -162,6 +162,16 @@ class Words:
         first = max(i - count + 1, 0)
         return [(self.starts[k], self.ends[k], self.texts[k]) for k in range(i, first - 1, -1)]
 
+    def prev_texts(self, pos: int, count: int) -> list[str]:
+        """The texts of `prev_words(pos, count)`, nearest first, sliced without building the tuples."""
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.ends[i] > pos:
+            i -= 1
+        if i < 0:
+            return []
+        first = max(i - count + 1, 0)
+        return self.texts[i : first - 1 if first else None : -1]
+
 
 def anchored_finditer(
     regex: re.Pattern[str], text: str, anchors: tuple[str, ...], back: int = 0

@@ -156,3 +156,11 @@ def test_space_runs_match_the_space_regexes(sample: str) -> None:
 
     assert normalize.space_runs(sample) == [m.span() for m in normalize._DOUBLE_SPACE.finditer(sample)]
     assert normalize.space_runs(sample, leading=True) == [m.span() for m in gazetteer._SPACE_RUN.finditer(sample)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=6))
+def test_prev_texts_are_the_texts_of_prev_words(sample: str, pos: int, count: int) -> None:
+    """prev_texts slices the texts prev_words gives, nearest first."""
+    words = Words(sample)
+    assert words.prev_texts(pos, count) == [w for _, _, w in words.prev_words(pos, count)]
