@@ -43,6 +43,7 @@ _QUOTES_SPACE = ' "“”«»()'
 _OPENING_MARKS = '"“«('
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
 _ELIDED_PROCLITICS = re.compile(r"^([وف]?)ل$")  # "للباب" = ل + الباب with the article's alef dropped
+_CUE_PROCLITICS = re.compile(r"^[وف]?[بلك]?")  # compiled once: _cue_word_before runs per candidate name
 # English articles: "surface" ones are also shown as part of a matched name ("al-Mayadin"), "key" ones only stripped.
 _ARTICLE_USE = word_map("english_article")
 _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
@@ -546,7 +547,7 @@ def _cue_word_before(folded: str, word_start: int) -> bool:
     word = folded[begin:end]
     if word in CUE_WORDS:
         return True
-    stripped = re.sub(r"^[وف]?[بلك]?", "", word)
+    stripped = _CUE_PROCLITICS.sub("", word)
     return stripped in CUE_WORDS
 
 

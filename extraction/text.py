@@ -226,9 +226,22 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (“…”, «…»), used to mark evidence that is reported speech."""
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
-    for mark in _QUOTE_MARK.finditer(text):
-        if mark.group(0) in "“«":
-            stack.append(mark.start())
+    for pos in char_positions(text, "“«”»"):  # the matches of _QUOTE_MARK, without its walk over the text
+        if text[pos] in "“«":
+            stack.append(pos)
         elif stack:
-            spans.append((stack.pop(), mark.end()))
+            spans.append((stack.pop(), pos + 1))
     return spans
+
+
+def char_positions(text: str, chars: str) -> list[int]:
+    """Sorted offsets of every occurrence of any of `chars` (what finditer of their character class finds);
+    str.find per character is far faster than a character-class regex walking an Arabic text."""
+    out: list[int] = []
+    for char in chars:
+        pos = text.find(char)
+        while pos != -1:
+            out.append(pos)
+            pos = text.find(char, pos + 1)
+    out.sort()
+    return out

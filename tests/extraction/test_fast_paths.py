@@ -164,3 +164,13 @@ def test_prev_texts_are_the_texts_of_prev_words(sample: str, pos: int, count: in
     """prev_texts slices the texts prev_words gives, nearest first."""
     words = Words(sample)
     assert words.prev_texts(pos, count) == [w for _, _, w in words.prev_words(pos, count)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS.map(lambda s: s.replace(".", "“").replace("!", "»").replace("?", "«").replace("؟", "”")))
+def test_char_positions_match_the_character_class_regexes(sample: str) -> None:
+    """char_positions finds what finditer of the punctuation and quote classes finds."""
+    assert text.char_positions(sample, document._PUNCT_CHARS) == [
+        m.start() for m in document._PUNCT_BOUNDARY.finditer(sample)
+    ]
+    assert text.char_positions(sample, "“«”»") == [m.start() for m in text._QUOTE_MARK.finditer(sample)]
