@@ -14,12 +14,13 @@ from extraction.dates import DatePhrase
 from extraction.lexicon import Actor, Lexicon, Mention, Trigger
 from extraction.model import EventActor, EventLocation
 from extraction.places import PlaceFinder, PlaceHit
-from extraction.text import Sentence, Words, anchored_finditer
+from extraction.text import Sentence, Words, anchored_finditer, char_positions
 
 CLAUSE_CUES = frozenset(("reset", "background", "consequence"))
 ONE_SIDED = frozenset(("reinforcement", "arrest", "takeover", "protest", "defection"))
 FAMILIES = ({"armed_clash", "attack"}, {"explosion", "airstrike", "shelling"})
 _PUNCT_BOUNDARY = re.compile(r"[،,;:؛()]")
+_PUNCT_CHARS = "،,;:؛()"  # the characters of _PUNCT_BOUNDARY, found with str.find
 _TARGETED = re.compile(r"(?<!\w)المستهدف|(?<!\w)مكان (?:الانفجار|الاستهداف|الهجوم|الغاره)")
 _TARGETED_ANCHORS = ("المستهدف", "مكان ")
 _CLITICS = re.compile(r"^(?:[وف]?[بل]|[وف])(?=\w{3})")
@@ -125,7 +126,7 @@ class Document:
             groups.setdefault((m.entry.category, None), []).append(m)
             groups.setdefault((m.entry.category, m.entry.kind), []).append(m)
         self._index = {key: ([m.nstart for m in group], group) for key, group in groups.items()}
-        self._punct = [m.start() for m in _PUNCT_BOUNDARY.finditer(norm)]  # once per document, not per sentence
+        self._punct = char_positions(norm, _PUNCT_CHARS)  # once per document, not per sentence
         self._targeted = [m.span() for m in anchored_finditer(_TARGETED, norm, _TARGETED_ANCHORS)]
         self.places = places
         self.dates = dates
@@ -184,7 +185,7 @@ class Document:
 
     def word_before(self, pos: int, n: int = 1) -> list[str]:
         """The n words before `pos`, nearest first."""
-        return [w for _, _, w in self.words.prev_words(pos, n)]
+        return self.words.prev_texts(pos, n)
 
     def adjacent(self, end: int, start: int) -> bool:
         """True when no word (or only an English article: "after the shelling") lies between `end` and `start`."""

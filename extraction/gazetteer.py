@@ -23,7 +23,7 @@ from pathlib import Path
 import ahocorasick
 
 from extraction.lexicon import word_map, word_set
-from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets
+from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets, space_runs
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 BLOCKLIST_PATH = Path(__file__).parent / "data" / "places_blocklist.tsv"
@@ -43,6 +43,7 @@ _QUOTES_SPACE = ' "“”«»()'
 _OPENING_MARKS = '"“«('
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
 _ELIDED_PROCLITICS = re.compile(r"^([وف]?)ل$")  # "للباب" = ل + الباب with the article's alef dropped
+_CUE_PROCLITICS = re.compile(r"^[وف]?[بلك]?")  # compiled once: _cue_word_before runs per candidate name
 # English articles: "surface" ones are also shown as part of a matched name ("al-Mayadin"), "key" ones only stripped.
 _ARTICLE_USE = word_map("english_article")
 _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
@@ -121,8 +122,7 @@ def _match_text(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     kept: list[int] = []
     position = 0
-    for run in _SPACE_RUN.finditer(folded):
-        start, end = run.span()
+    for start, end in space_runs(folded, leading=True):  # the spans of _SPACE_RUN.finditer(folded)
         keep_to = start + 1 if start > 0 else start  # one space between words, none at the start
         pieces.append(folded[position:keep_to])
         kept.extend(offsets[position:keep_to])
@@ -153,6 +153,7 @@ def english_key(name: str) -> str:
     return stripped if len(stripped) >= 3 else key
 
 
+@lru_cache(maxsize=16384)  # asked for every candidate match of every text, of the same few thousand keys
 def _is_arabic(key: str) -> bool:
     """True when the key is written in Arabic letters."""
     return bool(ARABIC_LETTER.search(key))
@@ -546,7 +547,7 @@ def _cue_word_before(folded: str, word_start: int) -> bool:
     word = folded[begin:end]
     if word in CUE_WORDS:
         return True
-    stripped = re.sub(r"^[وف]?[بلك]?", "", word)
+    stripped = _CUE_PROCLITICS.sub("", word)
     return stripped in CUE_WORDS
 
 

@@ -34,7 +34,7 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
     """Actor mentions of the sentence with militia, both-sides and latter anaphors resolved."""
     mentions = doc.mentions_in(lo, hi, category="actor")
     strong = [m for m in mentions if m.entry.value.strength != "anaphor"]  # type: ignore[attr-defined]
-    history = list(state.actor_history)
+    history = list(state.actor_history) if len(strong) < len(mentions) else []  # only anaphors read it
     hits: list[ActorHit] = []
     for m in mentions:
         actor: Actor = m.entry.value  # type: ignore[assignment]

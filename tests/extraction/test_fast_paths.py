@@ -146,3 +146,31 @@ def test_language_detection_counts_letters_like_the_regexes(parts: list[str]) ->
     """Byte-class counting of Arabic and Latin letters decides like the letter regexes (lone surrogates too)."""
     sample = "".join(parts)
     assert detect_language(sample) == _reference_language(sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_space_runs_match_the_space_regexes(sample: str) -> None:
+    """space_runs (str.find) gives the spans of the regexes it replaces: " {2,}", and "^ +| {2,}" with leading."""
+    from extraction import gazetteer, normalize
+
+    assert normalize.space_runs(sample) == [m.span() for m in normalize._DOUBLE_SPACE.finditer(sample)]
+    assert normalize.space_runs(sample, leading=True) == [m.span() for m in gazetteer._SPACE_RUN.finditer(sample)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, st.integers(min_value=0, max_value=80), st.integers(min_value=1, max_value=6))
+def test_prev_texts_are_the_texts_of_prev_words(sample: str, pos: int, count: int) -> None:
+    """prev_texts slices the texts prev_words gives, nearest first."""
+    words = Words(sample)
+    assert words.prev_texts(pos, count) == [w for _, _, w in words.prev_words(pos, count)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS.map(lambda s: s.replace(".", "“").replace("!", "»").replace("?", "«").replace("؟", "”")))
+def test_char_positions_match_the_character_class_regexes(sample: str) -> None:
+    """char_positions finds what finditer of the punctuation and quote classes finds."""
+    assert text.char_positions(sample, document._PUNCT_CHARS) == [
+        m.start() for m in document._PUNCT_BOUNDARY.finditer(sample)
+    ]
+    assert text.char_positions(sample, "“«”»") == [m.start() for m in text._QUOTE_MARK.finditer(sample)]
