@@ -14,6 +14,7 @@ import duckdb
 from warehouse.lake import adapt_sql, guard_commit, is_lake_connection
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_FILE_ONLY = "-- raqib: file only"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,11 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def file_only(self) -> bool:
+        """Whether the file changes only what a DuckLake never had (its keys): on a lake it is recorded, not run."""
+        return _FILE_ONLY in self.sql.splitlines()
 
     @property
     def checksum(self) -> str:
@@ -82,8 +88,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATION
                 con.execute("ROLLBACK")
                 continue
             guard_commit(con)
-            # DuckLake has no key constraints: the same file, minus them (docs/SCHEMA.md, "On DuckLake").
-            con.execute(adapt_sql(migration.sql) if on_lake else migration.sql)
+            if not (on_lake and migration.file_only):
+                # DuckLake has no key constraints: the same file, minus them (docs/SCHEMA.md, "On DuckLake").
+                con.execute(adapt_sql(migration.sql) if on_lake else migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
                 [migration.version, migration.name, migration.checksum],
