@@ -265,9 +265,23 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
                 ) -> dict[str, Any] | State:
     """Run every enabled source once and load what is new into the warehouse."""
     settings = load_settings(Path(sources_file), db_path=db, archive_dir=Path(archive_dir) if archive_dir else None)
+    try:
+        return _ingest(settings, sources_file)
+    except duckdb.OutOfMemoryException:
+        # a refusal with its remedy, not a crash: each batch is one transaction, so the one in flight is not kept
+        limit = settings.writer_memory_limit or warehouse.WRITER_MEMORY_LIMIT
+        message = (f"the warehouse writer ran out of memory (limit {limit}): raise writer_memory_limit in [settings] "
+                   "or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not kept, the next run loads it again")
+        get_run_logger().error(message)
+        return Failed(message=message)
+
+
+def _ingest(settings: Settings, sources_file: str) -> dict[str, Any] | State:
+    """The body of one ingestion run (ingest_flow turns running out of memory into a clear refusal)."""
     opened = time.perf_counter()
     try:
-        con = warehouse.connect_writer(settings.db_path, lake_data_path=settings.lake_data_path)
+        con = warehouse.connect_writer(settings.db_path, lake_data_path=settings.lake_data_path,
+                                       memory_limit=settings.writer_memory_limit)
     except warehouse.WarehouseBusy as exc:
         # another run holds the warehouse: a clear refusal, not a crash with a traceback
         get_run_logger().error(str(exc))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -15,6 +14,7 @@ from prefect.runtime import flow_run
 import warehouse
 from extraction import EXTRACTOR_VERSION, extract_events
 from raqib import progress
+from raqib.settings import load_settings
 from warehouse.lake import record_run_snapshot, retry_conflicts
 
 
@@ -28,7 +28,8 @@ def reextract_batch(rows: list[tuple[str, str, Any, str | None]]) -> dict[str, l
 @flow(name="raqib-reextract", log_prints=True)
 def reextract_flow(db: str = "raqib.duckdb", everything: bool = False, batch_size: int = 500) -> dict[str, Any]:
     """Replace the events of every article extracted by an older extractor version, batch by batch."""
-    con = warehouse.connect_writer(db if db.startswith("ducklake:") else Path(db))
+    settings = load_settings(db_path=db)  # RAQIB_* variables: the writer's memory limit
+    con = warehouse.connect_writer(settings.db_path, memory_limit=settings.writer_memory_limit)
     run_id = retry_conflicts(lambda: warehouse.start_run(con, str(flow_run.id), datetime.now(UTC), None))
     articles = events = 0
     status = "failed"

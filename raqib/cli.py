@@ -329,7 +329,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, WarehouseBusy | WarehouseError):
             print(f"raqib {args.command}: {exc}", file=sys.stderr)
             return 3
+        if _out_of_memory(exc):
+            print(f"raqib {args.command}: the warehouse writer ran out of memory (limit {_memory_limit(args)}): raise "
+                  "writer_memory_limit in [settings] or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not "
+                  "kept, the next run loads it again", file=sys.stderr)
+            return 3
         raise
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether DuckDB ran out of its memory limit, however Prefect wrapped the error."""
+    import duckdb
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, duckdb.OutOfMemoryException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _memory_limit(args: argparse.Namespace) -> str:
+    """The writer's memory limit in force: the sources file's or RAQIB_WRITER_MEMORY_LIMIT, else the default."""
+    from warehouse.connection import WRITER_MEMORY_LIMIT
+
+    sources = getattr(args, "sources", None)
+    try:
+        return load_settings(sources if sources and Path(sources).is_file() else None).writer_memory_limit or (
+            WRITER_MEMORY_LIMIT)
+    except SettingsError:
+        return WRITER_MEMORY_LIMIT
 
 
 if __name__ == "__main__":

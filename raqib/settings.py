@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class Settings:
     executor: str = "local"
     dask_address: str | None = None
     lake_data_path: str | None = None
+    # the warehouse writer's DuckDB memory limit ("1GB"); None: warehouse.connection.WRITER_MEMORY_LIMIT
+    writer_memory_limit: str | None = None
     prefect_home: Path = field(default_factory=prefect_home)
 
 
@@ -80,7 +83,9 @@ _SETTING_TYPES: dict[str, type] = {
     "executor": str,
     "dask_address": str,
     "lake_data_path": str,
+    "writer_memory_limit": str,
 }
+_MEMORY_SIZE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
 
 def _coerce(key: str, value: Any) -> Any:
@@ -182,5 +187,8 @@ def load_settings(
         raise SettingsError("rate_limit_per_host must be above zero")
     if values.get("executor", "local") not in ("local", "dask"):
         raise SettingsError("executor must be 'local' or 'dask'")
+    if "writer_memory_limit" in values and not _MEMORY_SIZE.match(values["writer_memory_limit"]):
+        size = values["writer_memory_limit"]
+        raise SettingsError(f"writer_memory_limit must be a size such as 160MB or 1GB, not {size!r}")
     return Settings(sources=sources, db_path=db, archive_dir=archive, state_dir=state, prefect_home=prefect_home(env),
                     **values)

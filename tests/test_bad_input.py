@@ -90,6 +90,13 @@ def test_bad_setting_variable(sources: Path, tmp_path: Path, capsys: pytest.Capt
     assert "rate_limit_per_host must be float, not 'fast'" in err
 
 
+def test_bad_memory_limit_variable(sources: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAQIB_WRITER_MEMORY_LIMIT", "half")
+    err = one_line_error(capsys, ["run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")])
+    assert "writer_memory_limit must be a size such as 160MB or 1GB, not 'half'" in err
+
+
 def test_bad_db_for_run(sources: Path, tmp_path: Path, not_a_warehouse: Path | str,
                         capsys: pytest.CaptureFixture[str]) -> None:
     """A folder, a file that is not DuckDB, and a path under a file are refused before the flow starts."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,36 @@ def test_reextract_replaces_events_of_older_extractor_versions(demo_run: dict, t
     con.close()
     assert after == before
     assert versions == [(EXTRACTOR_VERSION,)]
+
+
+def test_a_writer_out_of_memory_is_a_clear_refusal_and_loses_nothing(tmp_path: Path) -> None:
+    """A memory limit too small: one refusal line with the remedy, exit 3, and the next run loads everything."""
+    db = db_in(tmp_path)
+    with serve_site(DEFAULT_SITE) as base_url:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(demo_sources(base_url), encoding="utf-8")
+        argv = [sys.executable, "-m", "raqib.cli", "run", "--sources", str(sources), "--db", str(db),
+                "--archive", str(tmp_path / "archive")]
+        env = {**os.environ, "RAQIB_WRITER_MEMORY_LIMIT": "1MB"}
+        starved = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert starved.returncode == 3, starved.stderr[-2000:]
+        refusal = "raqib run: the warehouse writer ran out of memory (limit 1MB): raise writer_memory_limit"
+        assert any(line.startswith(refusal) for line in starved.stderr.splitlines()), starved.stderr[-2000:]
+        assert "Traceback" not in starved.stderr
+        env.pop("RAQIB_WRITER_MEMORY_LIMIT")
+        again = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr[-2000:]
+    assert table_counts(db)["articles"] == len(GOLD["articles"])
+
+
+def test_reextract_out_of_memory_ends_with_the_remedy_and_changes_nothing(demo_run: dict, tmp_path: Path) -> None:
+    db = db_in(tmp_path, "copy.duckdb")
+    copy_db(demo_run["db"], db)
+    before = table_counts(db)
+    env = {**os.environ, "RAQIB_WRITER_MEMORY_LIMIT": "1MB"}
+    done = subprocess.run([sys.executable, "-m", "raqib.cli", "reextract", "--all", "--db", str(db)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr[-2000:]
+    last = [line for line in done.stderr.splitlines() if line.startswith("raqib reextract: ")]
+    assert last and last[-1].startswith("raqib reextract: the warehouse writer ran out of memory (limit 1MB)")
+    assert table_counts(db) == before

@@ -84,3 +84,12 @@ def test_prefect_home_lasts_across_runs_unless_chosen() -> None:
     assert prefect_home({"PREFECT_HOME": "/srv/prefect", "RAQIB_PREFECT_HOME": "/srv/raqib-prefect"}) == Path(
         "/srv/raqib-prefect")
     assert load_settings(env={"RAQIB_PREFECT_HOME": "/srv/p"}).prefect_home == Path("/srv/p")
+
+
+def test_writer_memory_limit_from_file_or_environment_and_checked(tmp_path: Path) -> None:
+    path = write(tmp_path, '[settings]\nwriter_memory_limit = "512MB"\n')
+    assert load_settings(path, env={}).writer_memory_limit == "512MB"
+    assert load_settings(path, env={"RAQIB_WRITER_MEMORY_LIMIT": "1GB"}).writer_memory_limit == "1GB"
+    assert load_settings(None, env={}).writer_memory_limit is None  # the warehouse's own default
+    with pytest.raises(SettingsError, match="writer_memory_limit must be a size such as 160MB or 1GB, not 'lots'"):
+        load_settings(None, env={"RAQIB_WRITER_MEMORY_LIMIT": "lots"})

@@ -3,6 +3,7 @@
 import duckdb
 
 from warehouse.connection import (
+    WRITER_MEMORY_LIMIT,
     WarehouseBusy,
     WarehouseError,
     connect_reader,
@@ -38,6 +39,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> int:
 
 
 __all__ = [
+    "WRITER_MEMORY_LIMIT",
     "ReadOnlyQueryError",
     "WarehouseBusy",
     "WarehouseError",

@@ -41,7 +41,9 @@ class WarehouseBusy(WarehouseError):
     """Another process (or connection) holds the warehouse file."""
 
 
-WRITER_MEMORY_LIMIT = "512MB"
+# What the writer's buffer pool may hold; with no key index pinned in memory (migration 007) the rest spills to
+# <file>.tmp, so the limit holds however many years the warehouse keeps (docs/PERFORMANCE.md, fourth pass).
+WRITER_MEMORY_LIMIT = "160MB"
 WRITER_CHECKPOINT_THRESHOLD = "1GB"
 # A checkpoint rewrites the last, partly filled row group of a table with its indexes; with DuckDB's default
 # (122,880 rows) that is up to a whole history's worth of articles. Small groups keep it to what a run adds.
@@ -159,14 +161,14 @@ def _claim_in_process(key: str, db_path: Path) -> None:
     raise WarehouseBusy(f"warehouse {db_path} already has an open writer in this process (pid {os.getpid()})")
 
 
-def _connect_lake_writer(uri: str, data_path: str | None) -> duckdb.DuckDBPyConnection:
+def _connect_lake_writer(uri: str, data_path: str | None, memory_limit: str) -> duckdb.DuckDBPyConnection:
     """Open the lake for writing (other writers may be open too) and apply pending migrations."""
     try:
         con = lake.open_lake(uri, data_path)
     except lake.LakeError as exc:
         raise WarehouseError(str(exc)) from exc
     try:
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
         load_fts(con)  # the search index's word macros stem with it (migration 005)
         # two writers opening a new lake at once race on the migrations: the loser re-reads and goes on
         lake.retry_conflicts(lambda: apply_migrations(con))
@@ -177,14 +179,16 @@ def _connect_lake_writer(uri: str, data_path: str | None) -> duckdb.DuckDBPyConn
     return con
 
 
-def connect_writer(db_path: Path | str, wait_seconds: float = 0.0,
-                   lake_data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect_writer(db_path: Path | str, wait_seconds: float = 0.0, lake_data_path: str | None = None,
+                   memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, refusing with WarehouseBusy if anyone else has it; apply migrations.
 
     A `ducklake:` URI opens the lake instead; lake_data_path is where a new lake puts its Parquet files.
+    memory_limit is DuckDB's for this connection ("1GB"), WRITER_MEMORY_LIMIT when not given.
     """
+    memory_limit = memory_limit or WRITER_MEMORY_LIMIT
     if lake.is_lake_uri(db_path):
-        return _connect_lake_writer(str(db_path), lake_data_path)
+        return _connect_lake_writer(str(db_path), lake_data_path, memory_limit)
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = str(path.resolve())
@@ -202,7 +206,7 @@ def connect_writer(db_path: Path | str, wait_seconds: float = 0.0,
         _holder_file(path).write_text(json.dumps(holder), encoding="utf-8")
     try:
         # DuckDB's cache would otherwise grow towards most of the machine's memory as the warehouse grows
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
         # A checkpoint rewrites the last, partly filled row group of each table it touches: for the text tables
         # (articles, article_search) up to 122,880 articles' text, about 4 s each at 100,000 articles. Past the
         # default 16 MB of log a run checkpointed several times; now once, when the writer closes.
