@@ -21,6 +21,7 @@ _DEATH_PRONOUNS = word_set("casualty_pronoun")  # "مقتله": his death, one v
 _INDEFINITE = word_set("english_indefinite")
 _DUAL_VERBS = word_set("casualty_dual_verb")  # "ممرضان قتلا": two people
 _INJURY_PRONOUNS = word_set("casualty_injury_pronoun")  # "إصابته": his wounding, one person hurt
+_DUAL_PRONOUNS = word_set("casualty_dual_pronoun")  # "مقتلهما", "إصابتهما": the two of them
 _GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
@@ -247,6 +248,9 @@ def count_casualties(
                 vague = True
         if count is None and not vague and tok.cue == "killed" and tok.text in _DEATH_PRONOUNS:
             count = 1
+        dual = tok.text.lstrip("وفبل") in _DUAL_PRONOUNS
+        if count is None and not vague and tok.cue in ("killed", "injured") and dual:
+            count = 2
         if count is None and not vague and tok.text.lstrip("وف") in _DUAL_VERBS:
             count = 2
         if count is None and not vague and tok.cue == "injured" and tok.text.lstrip("وفبل") in _INJURY_PRONOUNS:
