@@ -23,6 +23,7 @@ _ROLE_LINKERS = word_set("role_linker")
 _KILLING_VERBS = word_set("casualty_assassination_verb")
 _MILITIA_WORDS = tuple(word_set("militia_word"))
 _DETAINED_PEOPLE = word_set("detained_person")
+_LOCATIVE = word_set("place_preposition") | {"of", "from"}  # before a name that is a place and an actor
 _OBJECT_WINDOW = 4  # words after an ambiguous verb in which its object may stand, past an instrument
 _OBJECT_CUES = word_set("place_list_plural_kind") | frozenset(word_set("place_cue_kind"))
 _DETAINED_WINDOW = 8  # words after an arrest word in which the people taken are named
@@ -36,11 +37,14 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
     strong = [m for m in mentions if m.entry.value.strength != "anaphor"]  # type: ignore[attr-defined]
     history = list(state.actor_history) if len(strong) < len(mentions) else []  # only anaphors read it
     hits: list[ActorHit] = []
+    places = {(p.nstart, p.nend) for p in doc.places if lo <= p.nstart < hi}
     for m in mentions:
         actor: Actor = m.entry.value  # type: ignore[assignment]
         if actor.id == "armed_men" and m.definite:
             continue  # "المسلحين": gunmen the text spoke of before, not a new actor
         if actor.strength != "anaphor":
+            if (m.nstart, m.nend) in places and bare_before(doc, m.nstart) in _LOCATIVE:
+                continue  # "in the east of Damascus": the city, not the government named after it
             if doc.norm.startswith(_MILITIA_WORDS, m.nstart):  # "ميليشيا الحرس الثوري" as one name
                 doc.called_militia.add(actor.id)
             hits.append(ActorHit(m.nstart, m.nend, actor))
@@ -196,6 +200,12 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
                 ordered[i] = (actor, "actor1")
                 break
     return _dedupe(ordered)
+
+
+def bare_before(doc: Document, pos: int) -> str:
+    """The word before `pos` without its clitics, or "" at the start."""
+    before = doc.word_before(pos, 1)
+    return bare(before[0]) if before else ""
 
 
 def _has_object(doc: Document, k: int) -> bool:
