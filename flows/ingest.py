@@ -267,7 +267,9 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
     settings = load_settings(Path(sources_file), db_path=db, archive_dir=Path(archive_dir) if archive_dir else None)
     try:
         return _ingest(settings, sources_file)
-    except duckdb.OutOfMemoryException:
+    except duckdb.Error as exc:
+        if not warehouse.is_out_of_memory(exc):
+            raise
         # a refusal with its remedy, not a crash: each batch is one transaction, so the one in flight is not kept
         limit = settings.writer_memory_limit or warehouse.WRITER_MEMORY_LIMIT
         message = (f"the warehouse writer ran out of memory (limit {limit}): raise writer_memory_limit in [settings] "

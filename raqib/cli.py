@@ -324,29 +324,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"raqib {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from warehouse import WarehouseBusy, WarehouseError
+        from warehouse import WarehouseBusy, WarehouseError, is_out_of_memory
 
         if isinstance(exc, WarehouseBusy | WarehouseError):
             print(f"raqib {args.command}: {exc}", file=sys.stderr)
             return 3
-        if _out_of_memory(exc):
+        if is_out_of_memory(exc):
             print(f"raqib {args.command}: the warehouse writer ran out of memory (limit {_memory_limit(args)}): raise "
                   "writer_memory_limit in [settings] or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not "
                   "kept, the next run loads it again", file=sys.stderr)
             return 3
         raise
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """Whether DuckDB ran out of its memory limit, however Prefect wrapped the error."""
-    import duckdb
-
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, duckdb.OutOfMemoryException):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _memory_limit(args: argparse.Namespace) -> str:

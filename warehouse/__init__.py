@@ -9,6 +9,7 @@ from warehouse.connection import (
     connect_reader,
     connect_writer,
     fts_extension_path,
+    is_out_of_memory,
     load_fts,
 )
 from warehouse.export import ReadOnlyQueryError, check_read_only, export_tables, run_readonly_query
@@ -51,6 +52,7 @@ __all__ = [
     "finish_run",
     "fts_extension_path",
     "get_source_state",
+    "is_out_of_memory",
     "known_among",
     "known_urls",
     "load_batch",

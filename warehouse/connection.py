@@ -37,6 +37,18 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot do what was asked; the message says why."""
 
 
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether DuckDB ran out of its memory limit: its own error, or a DuckLake commit that failed for it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, duckdb.OutOfMemoryException):
+            return True
+        if isinstance(seen, duckdb.Error) and ("Out of Memory Error" in str(seen) or "failed to allocate" in str(seen)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class WarehouseBusy(WarehouseError):
     """Another process (or connection) holds the warehouse file."""
 
