@@ -152,20 +152,33 @@ def _write_events(
     return written, events, actors
 
 
-def _index_for_search(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
-    """Store the normalised title and text of new articles and add them to the full-text index."""
-    if not hashes:
+def _index_for_search(con: duckdb.DuckDBPyConnection, articles: list[Row]) -> None:
+    """Store the normalised title and text of new articles and add them to the full-text index.
+
+    The texts come from the batch's own rows: selecting them back from `articles` read the text column of every
+    stored article (a semi-join cannot skip the columns of rows it drops), a cost that grew with all history.
+    """
+    if not articles:
         return
-    con.register("_new_hashes", pa.table({"h": pa.array(hashes, pa.string())}))
+    batch = pa.table({
+        "content_hash": pa.array([a["content_hash"] for a in articles], pa.string()),
+        "title": pa.array([a["title"] for a in articles], pa.string()),
+        "text": pa.array([a["text"] for a in articles], pa.string()),
+    })
+    con.register("_new_articles", batch)
     try:
         con.execute(
-            "INSERT INTO article_search SELECT content_hash, ar_search_text(title), ar_search_text(text) "
-            "FROM articles WHERE content_hash IN (SELECT h FROM _new_hashes) "
-            "AND content_hash NOT IN (SELECT content_hash FROM article_search)"
+            "CREATE OR REPLACE TEMP TABLE _new_search AS "
+            "SELECT content_hash, ar_search_text(title) AS title_norm, ar_search_text(text) AS text_norm "
+            "FROM _new_articles WHERE content_hash NOT IN (SELECT content_hash FROM article_search)"
         )
     finally:
-        con.unregister("_new_hashes")
-    index_articles(con, hashes)
+        con.unregister("_new_articles")
+    try:
+        con.execute("INSERT INTO article_search SELECT content_hash, title_norm, text_norm FROM _new_search")
+        index_articles(con, batch.column("content_hash").to_pylist(), source="_new_search")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _new_search")
 
 
 def load_batch(
@@ -220,7 +233,7 @@ def load_batch(
         new_fetches = [r for r in fetch_rows if r["fetch_id"] not in logged]
         insert_rows(con, "fetch_log", new_fetches, FETCH_SCHEMA, keys=("fetch_id",))
         counts["failures"] = sum(1 for r in new_fetches if not r["ok"] and r["reason"] != "not_modified")
-        _index_for_search(con, [r["content_hash"] for r in new_articles])
+        _index_for_search(con, new_articles)
         names = {source} | {r["source"] for r in rows} | {r["source"] for r in fetch_rows}
         now = datetime.now(UTC)
         for name in sorted(names):

@@ -25,10 +25,12 @@ def search_index_exists(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def index_articles(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> int:
+def index_articles(con: duckdb.DuckDBPyConnection, hashes: Iterable[str], source: str = "article_search") -> int:
     """Add the articles among `hashes` that are in article_search but not yet indexed; return how many.
 
     Runs inside the caller's transaction (load_batch), so an article and its index rows commit together.
+    `source` is a table with article_search's columns holding those articles: a load passes its own new rows,
+    so the words come from them instead of a scan of every stored text.
     """
     wanted = sorted(set(hashes))
     if not wanted:
@@ -37,7 +39,7 @@ def index_articles(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> int
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _index_words AS "
-            f"SELECT s.content_hash, search_words({_SEARCH_TEXT}) AS words FROM article_search AS s "
+            f"SELECT s.content_hash, search_words({_SEARCH_TEXT}) AS words FROM {source} AS s "
             "WHERE s.content_hash IN (SELECT h FROM _index_hashes) "
             "AND s.content_hash NOT IN (SELECT content_hash FROM search_docs)"
         )
