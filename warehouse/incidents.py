@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 import duckdb
 import pyarrow as pa
@@ -136,8 +137,9 @@ class Report:
         return (_PRECISION_RANK.get(self.date_precision or "", 9), geo, recency)
 
 
+@lru_cache(maxsize=65536)
 def _place_key(name: str) -> str:
-    """Fold a place name for comparison: Arabic variants, case, and a leading article."""
+    """Fold a place name for comparison: Arabic variants, case, and a leading article (few names, many reports)."""
     folded = fold_arabic(name)
     return _NAME_PREFIX.sub("", folded).replace("-", " ").strip()
 
