@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from extraction.lexicon import Mention, is_strong_actor, word_map, word_set
@@ -62,6 +63,9 @@ _MAX_LIST_ITEMS = 12
 _MAX_PENDING = 2
 _MAX_ITEM_RANK = 3  # cities and anything finer are items of a list; a region or governorate ends it
 _NEXT_WORD = re.compile(r"\s+(\w{2,})")
+# ", Ein Issa and " between two known places: one to three capitalised words, then a comma or "and"
+_ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑-]*){0,2})\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_CAPITAL = re.compile(r"[A-Z]")
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _ORIGIN_WORDS = word_set("place_origin")
@@ -115,7 +119,7 @@ class PlaceHit:
             outer = self.within  # "قرية X بريف درعا": the known place's admin levels and point, at precision 2
             return EventLocation(
                 name=self.surface,
-                name_ar=self.surface,
+                name_ar=self.surface if ARABIC_LETTER.search(self.surface) else "",  # "Ein Issa": no Arabic name
                 **(_point_of(outer) if outer is not None else {}),
                 geo_precision=max(precision, 2) if outer is not None else precision,
                 kind=self.kind,
@@ -235,6 +239,22 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     return found
 
 
+def _english_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits: list[PlaceHit]) -> list[PlaceHit]:
+    """A capitalised name the gazetteer lacks between two known places of an English list ("Derik, Ein Issa and")."""
+    if _CAPITAL.search(text) is None:
+        return []  # Arabic text: no English list
+    known = [h for h in hits if h.place is not None and h.rank <= _MAX_ITEM_RANK]
+    spans = sorted((_src(text, norm, h.nstart, to_norm), _src(text, norm, h.nend, to_norm)) for h in known)
+    found: list[PlaceHit] = []
+    for (_, end), (start, _) in pairwise(spans):
+        item = _ENGLISH_ITEM.fullmatch(text, end, start)
+        if item is None:
+            continue
+        a, b = item.start(1), item.end(1)
+        found.append(PlaceHit(to_norm(a), to_norm(b), text[a:b], None, "town"))
+    return found
+
+
 def _after_quote(norm: str, pos: int) -> int:
     """Skip a closing quote right after a name."""
     return pos + 1 if norm.startswith('"', pos) else pos
@@ -334,6 +354,7 @@ class PlaceFinder:
                 if second_hit is not None:
                     hits.append(second_hit)
         hits.extend(_plural_list_items(text, norm, to_norm, hits))
+        hits.extend(_english_list_items(text, norm, to_norm, hits))
         hits.sort(key=lambda h: h.nstart)
         _place_within(hits, words)
         previous_end = -1
