@@ -1,7 +1,11 @@
-"""List the sentences of text files with their character offsets, as the extractor splits them."""
+"""List the sentences of text files with their character offsets, as the extractor splits them.
+
+    python -m extraction.realnews.sentences FILE...
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -15,11 +19,23 @@ def sentence_rows(path: Path) -> list[tuple[str, int, int, str]]:
 
 
 def main(argv: list[str]) -> int:
-    """Print one tab-separated row per sentence: file, start, end, text."""
-    for name in argv:
-        for file_name, start, end, sentence in sentence_rows(Path(name)):
+    """Print one tab-separated row per sentence: file, start, end, text; a file it cannot read is one error line."""
+    parser = argparse.ArgumentParser(prog="python -m extraction.realnews.sentences",
+                                     description="List the sentences of text files with their character offsets.")
+    parser.add_argument("files", nargs="+", type=Path, help="UTF-8 text files")
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.files:
+        try:
+            rows = sentence_rows(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            print(f"sentences: cannot read {path}: {reason}", file=sys.stderr)
+            status = 1
+            continue
+        for file_name, start, end, sentence in rows:
             print(f"{file_name}\t{start}\t{end}\t{' '.join(sentence.split())}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":
