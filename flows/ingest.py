@@ -271,9 +271,7 @@ def ingest_flow(sources_file: str = "sources.toml", db: str = "raqib.duckdb", ar
         if not warehouse.is_out_of_memory(exc):
             raise
         # a refusal with its remedy, not a crash: each batch is one transaction, so the one in flight is not kept
-        limit = settings.writer_memory_limit or warehouse.WRITER_MEMORY_LIMIT
-        message = (f"the warehouse writer ran out of memory (limit {limit}): raise writer_memory_limit in [settings] "
-                   "or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not kept, the next run loads it again")
+        message = warehouse.out_of_memory_message(settings.writer_memory_limit)
         get_run_logger().error(message)
         return Failed(message=message)
 

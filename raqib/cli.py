@@ -324,29 +324,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"raqib {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except Exception as exc:
-        from warehouse import WarehouseBusy, WarehouseError, is_out_of_memory
+        from warehouse import WarehouseBusy, WarehouseError, is_out_of_memory, out_of_memory_message
 
         if isinstance(exc, WarehouseBusy | WarehouseError):
             print(f"raqib {args.command}: {exc}", file=sys.stderr)
             return 3
         if is_out_of_memory(exc):
-            print(f"raqib {args.command}: the warehouse writer ran out of memory (limit {_memory_limit(args)}): raise "
-                  "writer_memory_limit in [settings] or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not "
-                  "kept, the next run loads it again", file=sys.stderr)
+            print(f"raqib {args.command}: {out_of_memory_message(_memory_limit(args))}", file=sys.stderr)
             return 3
         raise
 
 
-def _memory_limit(args: argparse.Namespace) -> str:
-    """The writer's memory limit in force: the sources file's or RAQIB_WRITER_MEMORY_LIMIT, else the default."""
-    from warehouse.connection import WRITER_MEMORY_LIMIT
-
+def _memory_limit(args: argparse.Namespace) -> str | None:
+    """The writer's memory limit the sources file or RAQIB_WRITER_MEMORY_LIMIT sets, None for the default."""
     sources = getattr(args, "sources", None)
     try:
-        return load_settings(sources if sources and Path(sources).is_file() else None).writer_memory_limit or (
-            WRITER_MEMORY_LIMIT)
+        return load_settings(sources if sources and Path(sources).is_file() else None).writer_memory_limit
     except SettingsError:
-        return WRITER_MEMORY_LIMIT
+        return None
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 import duckdb
 
 from warehouse.connection import (
-    WRITER_MEMORY_LIMIT,
     WarehouseBusy,
     WarehouseError,
     connect_reader,
@@ -11,6 +10,7 @@ from warehouse.connection import (
     fts_extension_path,
     is_out_of_memory,
     load_fts,
+    out_of_memory_message,
 )
 from warehouse.export import ReadOnlyQueryError, check_read_only, export_tables, run_readonly_query
 from warehouse.incidents import refresh_incidents
@@ -40,7 +40,6 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> int:
 
 
 __all__ = [
-    "WRITER_MEMORY_LIMIT",
     "ReadOnlyQueryError",
     "WarehouseBusy",
     "WarehouseError",
@@ -58,6 +57,7 @@ __all__ = [
     "load_batch",
     "load_fts",
     "next_archive_sequence",
+    "out_of_memory_message",
     "recent_runs",
     "refresh_derived",
     "refresh_incidents",

@@ -49,6 +49,13 @@ def is_out_of_memory(exc: BaseException) -> bool:
     return False
 
 
+def out_of_memory_message(limit: str | None) -> str:
+    """What an operator is told when the writer ran out of memory: the limit in force and how to raise it."""
+    return (f"the warehouse writer ran out of memory (limit {limit or WRITER_MEMORY_LIMIT}): raise "
+            "writer_memory_limit in [settings] or RAQIB_WRITER_MEMORY_LIMIT; the batch in flight was not kept, "
+            "the next run loads it again")
+
+
 class WarehouseBusy(WarehouseError):
     """Another process (or connection) holds the warehouse file."""
 
