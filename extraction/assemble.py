@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from extraction.document import ONE_SIDED, Document, Draft
 from extraction.model import Event, EventActor
-from extraction.roles import as_protesters
+from extraction.roles import as_protesters, protesters_word
 
 _SPREAD_WORDS = 6  # words from a trigger to the list it governs ("القصف المدفعي طال كلاً من مدينة A")
 
@@ -50,7 +50,8 @@ def build_event(doc: Document, draft: Draft, actors: list[EventActor]) -> Event:
         protesters = doc.lexicon.actors.get("protesters")
         if protesters is not None and not any(a.role == "actor1" for a in actors):
             # "تظاهر المئات": the verb itself says who acted, even when the text names no group
-            actors = [EventActor(protesters.id, protesters.name, protesters.name_ar, "actor1", "Protesters")]
+            word = protesters_word(doc, draft) or protesters.name_ar
+            actors = [EventActor(protesters.id, protesters.name, word, "actor1", "Protesters")]
             actors += [a for a in draft.actors if a.role != "actor1"]
     sentence = draft.sentence
     assert sentence is not None

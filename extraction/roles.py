@@ -272,15 +272,18 @@ def as_protesters(doc: Document, actor: EventActor, draft: Draft) -> EventActor:
     """Civilians who demonstrate are protesters; name_ar keeps the text's word for them (المزارعين)."""
     if actor.actor_type != "Civilians" or actor.role != "actor1":
         return actor
-    surface = next(
-        (
-            doc.text[m.start : m.end]
-            for m in doc.mentions_in(draft.lo, draft.hi, category="actor")
-            if m.entry.kind == "civilians"
-        ),
-        actor.name_ar,
-    )
+    surface = protesters_word(doc, draft) or actor.name_ar
     return EventActor("protesters", "Protesters (Syria)", surface, "actor1", "Protesters")
+
+
+def protesters_word(doc: Document, draft: Draft) -> str | None:
+    """The sentence's word for those who protest ("الأهالي", "المعلمين"): the first before the trigger, else after."""
+    trigger = draft.triggers[0].mention.nstart
+    mentions = doc.mentions_in(draft.sentence_lo, draft.sentence_hi, category="actor")
+    words = [m for m in mentions if m.entry.kind == "civilians"]
+    before = [m for m in words if m.nstart < trigger]
+    chosen = before[0] if before else (words[0] if words else None)
+    return None if chosen is None else doc.text[chosen.start : chosen.end]
 
 
 def name_surfaces(doc: Document, actors: list[EventActor], hits: list[ActorHit]) -> None:
