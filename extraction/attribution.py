@@ -13,6 +13,7 @@ from extraction.normalize import normalize_for_match
 _DOER_ROLES = frozenset(("actor1", "assoc_actor_1"))
 _STATE_FORCES = word_map("state_forces")  # "قصف النظام", "مسيّرة تركية": the state's armed forces did it
 _WEAPON_DOERS = word_map("weapon_doer")
+_AIR_FORCES = word_map("air_forces")  # "غارات نفذتها روسيا": a state's air strike is its air force's
 # acts only armed forces do: "سيطر النظام على"; a state that meets, agrees or is protested at stays the state
 _FORCE_TYPES = VIOLENT_TYPES | {"takeover", "reinforcement", "arrest"}
 _WEAPON = re.compile(r"(?<!\w)(?:[وبفل]|وب|بال|وبال|ال|وال)?(" + "|".join(map(re.escape, _WEAPON_DOERS)) + r")(?!\w)")
@@ -28,8 +29,9 @@ def state_as_forces(events: list[Event], lexicon: Lexicon) -> None:
     for event in events:
         if event.event_type not in _FORCE_TYPES:
             continue
+        arm = _AIR_FORCES if event.event_type == "airstrike" else {}
         for i, actor in enumerate(event.actors):
-            forces = lexicon.actors.get(_STATE_FORCES.get(actor.id, ""))
+            forces = lexicon.actors.get(arm.get(actor.id) or _STATE_FORCES.get(actor.id, ""))
             if actor.role in _DOER_ROLES and forces is not None and not any(a.id == forces.id for a in event.actors):
                 surface = actor.surface or actor.name_ar
                 event.actors[i] = replace(
