@@ -68,6 +68,8 @@ _ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑
 _CAPITAL = re.compile(r"[A-Z]")
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
+_BESIDE_WORDS = word_set("place_beside")
+_AREA_CUES = word_set("place_area_cue")
 _ORIGIN_WORDS = word_set("place_origin")
 _EACH_OF = frozenset(("كل", "كلا", "كلتا", "كلي", "both", "each"))
 _STATIONED_WORDS = word_set("place_stationed")
@@ -104,6 +106,7 @@ class PlaceHit:
     penalty: int = 0  # 0 at the place, 1 near it, 2 origin/example/between, 3 a direction from it
     destination: bool = False  # after "إلى": where people were taken, not where they were seized
     within: Place | None = None  # for a place the gazetteer lacks: the known place the text puts it in or near
+    beside: bool = False  # a place the gazetteer lacks, told as near a known one ("منطقة X قرب مدينة Y"): Y is used
 
     @property
     def rank(self) -> int:
@@ -389,6 +392,14 @@ class PlaceFinder:
                 h.penalty = 2
             elif h.near:
                 h.penalty = 1
+        for hit, following in pairwise(hits):
+            hit.beside = (
+                hit.place is None
+                and hit.cue in _AREA_CUES
+                and not _BESIDE_WORDS.isdisjoint(w for _, _, w in words.prev_words(following.nstart, 2))
+                and following.place is not None
+                and words.distance(hit.nend, following.nstart) <= _WITHIN_WINDOW
+            )
         return hits
 
     def choose(self, draft: Any, places: list[PlaceHit], state: Any, doc: Any) -> tuple[EventLocation | None, str]:
@@ -542,4 +553,6 @@ def _loc_key(location: EventLocation) -> tuple[bool, int, int]:
 
 def _best(hits: list[PlaceHit], trig: int) -> PlaceHit:
     """Most specific place; the country last, non-origin before origin; nearest to the trigger on ties."""
-    return min(hits, key=lambda h: (h.kind == "country", h.penalty >= 2, h.rank, h.penalty, abs(h.nstart - trig)))
+    return min(
+        hits, key=lambda h: (h.kind == "country", h.penalty >= 2, h.beside, h.rank, h.penalty, abs(h.nstart - trig))
+    )

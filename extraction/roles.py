@@ -24,7 +24,8 @@ _KILLING_VERBS = word_set("casualty_assassination_verb")
 _MILITIA_WORDS = tuple(word_set("militia_word"))
 _DETAINED_PEOPLE = word_set("detained_person")
 _LOCATIVE = word_set("place_preposition") | {"of", "from"}  # before a name that is a place and an actor
-_OBJECT_WINDOW = 4  # words after an ambiguous verb in which its object may stand, past an instrument
+_OBJECT_STOPS = word_set("place_preposition")
+_OBJECT_WINDOW = 6  # words after an ambiguous verb in which its object may stand, past an instrument
 _OBJECT_CUES = word_set("place_list_plural_kind") | frozenset(word_set("place_cue_kind"))
 _DETAINED_WINDOW = 8  # words after an arrest word in which the people taken are named
 # one-sided violence: a target named alone is never made the attacker (the attacker is simply unknown)
@@ -217,8 +218,8 @@ def _has_object(doc: Document, k: int) -> bool:
         word = texts[n]
         if starts[n] in place_starts or bare(word) in _TARGET_NOUNS or bare(word) in _OBJECT_CUES:
             return True
-        if not (word.startswith("ب") or (n > k + 1 and texts[n - 1].startswith("ب"))):
-            return False  # not the instrument ("بقذائف مدفعية") nor its adjective: no object follows
+        if not texts[k + 1].startswith("ب") or bare(word) in _OBJECT_STOPS:
+            return False  # no instrument ("بقذائف مدفعية ثقيلة") first, or a preposition ("قرب قرية X"): no object
     return False
 
 
