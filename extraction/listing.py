@@ -40,7 +40,7 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
             p
             for p in places
             if lo <= p.nstart < hi
-            and p.penalty == 0
+            and p.penalty <= 1
             and not (p.example or p.origin or p.from_origin or (p.destination and not to_destination))
             and p.rank <= _MAX_RANK
         ),

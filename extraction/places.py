@@ -333,6 +333,7 @@ class PlaceFinder:
                 or (len(first) < 3 and not short_head)
                 or first.isdigit()
                 or (len(first) == 4 and first[0] in "تي")
+                or first.startswith(("لت", "لل"))  # "مزرعة لتربية الدواجن": a purpose, not a name
             ):
                 continue
             end = m.end(2)

@@ -27,6 +27,7 @@ _SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
 # acts whose doer, unnamed in the sentence, is the force the article follows
 _CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
 _REPEL = ("تصدت", "تصدي")  # the repel verbs, as the trigger list has them, normalised
+_NEW_EVENT_WORDS = word_set("new_event_adjective")  # "غارات مماثلة", "هجوم آخر": another act, not the one told
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
 
@@ -132,7 +133,9 @@ def fill_draft(
     subject_definite = any(c_start <= p < first.pos for p in doc.dropped_definite) or any(
         m.definite and m.entry.kind == "air" for m in doc.mentions_in(c_start, first.pos, category="cue")
     )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
-    draft.remention = (definite or subject_definite) and not own_date
+    around = doc.words.prev_words(first.pos, 1) + doc.words.next_words(first.mention.nend, 2)
+    another = any(w in _NEW_EVENT_WORDS for _, _, w in around)  # "غارات مماثلة", "another attack"
+    draft.remention = (definite or subject_definite) and not own_date and not another
     chain_end = min((m.nstart for m in doc.mentions_in(first.pos, hi, kind="reset", category="cue")), default=hi)
     chain_lo = doc.chain_start(first.pos, lo)
     draft.own_place = any(
