@@ -57,7 +57,7 @@ _ADDITION_WORDS = word_set("place_addition")
 _PLURAL_KIND = word_map("place_list_plural_kind")
 _PLURAL_HEAD = re.compile(r"(?<![\w])[وفبل]?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")\s+")
 _FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{3,})")
-_LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و?\w{2,})")  # a bare space only before "و"
+_LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و\s\w{2,}|و?\w{2,})")  # a bare space only before "و"
 _NOT_LIST_NAMES = word_set("place_list_not_name")
 _MAX_LIST_ITEMS = 12
 _MAX_PENDING = 2
@@ -193,7 +193,7 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             if item is None:
                 break
             start = item.start(1)
-            hit = starts.get(start) or starts.get(start + 1)  # "والفارات": the gazetteer's name after the "و"
+            hit = starts.get(start) or starts.get(start + 1) or starts.get(start + 2)  # "والفارات", "و حزرما"
             if hit is not None:
                 if hit.rank > _MAX_ITEM_RANK:
                     break  # "بلدات ريف حماة الغربي": a region is where the list is, not one of its items
@@ -203,6 +203,7 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             else:
                 name = item.group(1)
                 joined = 1 if items and name.startswith("و") and len(name) > 3 else 0  # "ومعرزيتا": the "و" joins
+                joined += 1 if joined and name[1] == " " else 0  # "و حزرما": written apart
                 bare = name[joined:]
                 overlaps = any(h.nstart < item.end(1) and start < h.nend for h in hits)
                 plural = name.removeprefix("و") in _PLURAL_KIND  # "بلدات وقرى A": the second head leads the list
@@ -228,10 +229,14 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             in_quotes = in_quotes and not norm.startswith('"', end)
             pos = _after_quote(norm, end)
             items += 1
+        after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
+        if pending and after is not None and after.rank > _MAX_ITEM_RANK and (known or unknown):
+            unknown.extend(pending)  # "قرى A و B و C بريف حماة": the region holding the list vouches for its last items
+            pending = []
         items -= len(pending)  # trailing bare words were never vouched for
         if pending:
             pos = pending[0][0]
-        after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
+            after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
         if items < 2 or not (known or after is not None):
             continue
         for a, b in unknown:
