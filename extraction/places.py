@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -106,6 +106,7 @@ class PlaceHit:
     penalty: int = 0  # 0 at the place, 1 near it, 2 origin/example/between, 3 a direction from it
     destination: bool = False  # after "إلى": where people were taken, not where they were seized
     within: Place | None = None  # for a place the gazetteer lacks: the known place the text puts it in or near
+    home: bool = False  # only "أهالي"/"أبناء" make it an origin: where people who protest live, so where they protest
     beside: bool = False  # a place the gazetteer lacks, told as near a known one ("منطقة X قرب مدينة Y"): Y is used
 
     @property
@@ -230,8 +231,10 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             pos = _after_quote(norm, end)
             items += 1
         after = next((h for h in hits if pos <= h.nstart <= pos + _WITHIN_GAP and h.place is not None), None)
-        if pending and after is not None and after.rank > _MAX_ITEM_RANK and (known or unknown):
-            unknown.extend(pending)  # "قرى A و B و C بريف حماة": the region holding the list vouches for its last items
+        if pending and after is not None and (known or unknown) and (
+            after.rank > _MAX_ITEM_RANK or _DIRECTION_WORDS.intersection(norm[pending[-1][1] : after.nstart].split())
+        ):
+            unknown.extend(pending)  # "قرى A و B بريف حماة", "... وC غربي السويداء": the place after vouches for them
             pending = []
         items -= len(pending)  # trailing bare words were never vouched for
         if pending:
@@ -379,7 +382,8 @@ class PlaceFinder:
             )
             if h.from_origin and _EACH_OF.intersection(before[1:3]):
                 h.from_origin = False  # "طال القصف كلاً من مدينة X": each of the places hit, not where from
-            h.origin = h.from_origin or not _KIN_WORDS.isdisjoint(before[:3])
+            kin = not _KIN_WORDS.isdisjoint(before[:3])
+            h.origin = h.from_origin or kin
             h.near = not _NEAR_WORDS.isdisjoint(before[:2])
             h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3])
             h.destination = any(
@@ -398,6 +402,7 @@ class PlaceFinder:
                 h.penalty = 2
             elif h.near:
                 h.penalty = 1
+            h.home = kin and not h.from_origin and h.penalty == 2 and not stationed and not h.example
         for hit, following in pairwise(hits):
             hit.beside = (
                 hit.place is None
@@ -479,6 +484,11 @@ class PlaceFinder:
             if hit.kind in kinds:
                 return hit.location()
         return None
+
+
+def as_home(places: list[PlaceHit]) -> list[PlaceHit]:
+    """"خرج أهالي قرى A وB في مظاهرات": for a protest, the people's villages are where it happened, not origins."""
+    return [replace(p, origin=False, penalty=1 if p.near else 0) if p.home else p for p in places]
 
 
 def _right_after(doc: Any, draft: Any, place: PlaceHit) -> bool:

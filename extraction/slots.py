@@ -11,7 +11,7 @@ from extraction.document import ONE_SIDED, ActorHit, DocState, Document, Draft, 
 from extraction.lexicon import word_set
 from extraction.listing import listed_places
 from extraction.model import VIOLENT_TYPES, EventActor
-from extraction.places import PlaceHit
+from extraction.places import PlaceHit, as_home
 from extraction.roles import add_detained_civilians, assign_roles, name_surfaces, one_sided_actors
 from extraction.text import Sentence
 
@@ -105,6 +105,8 @@ def fill_draft(
             )
     draft.pair_only = bool(span_actors) and all(h.via_pair for h in span_actors)
     assert doc.finder is not None
+    if draft.event_type == "protest":
+        places = as_home(places)
     draft.location, draft.place_source = doc.finder.choose(draft, places, state, doc)
     draft.listed = listed_places(doc, draft, places, [b for b, _ in bounds])
     if draft.shells_place and draft.location is not None and draft.location.kind in _SETTLEMENTS:
