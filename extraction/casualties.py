@@ -25,6 +25,7 @@ _DUAL_PRONOUNS = word_set("casualty_dual_pronoun")  # "مقتلهما", "إصا�
 _GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
+_UNIT_STEMS = tuple(word.removeprefix("ال") for word in word_set("unit_word"))  # "اللواء 93": a unit's number
 _SINGULAR_VERBS = word_set("casualty_singular_verb")  # "عنصر من X قد قتل": one victim named before the verb
 _ENGLISH_BACK = 6  # "Two members of the SDF were killed": the count stands up to six words before
 _KILLING_OBJECT = 8  # words after a killing verb in which its object's count is looked for
@@ -98,6 +99,8 @@ def _tokens(
         hit = numbers.get(i)
         conj = text.startswith("و") and (text[1:].isdigit() or (hit is not None and hit[2]))
         bare = text[1:] if conj and text[1:].isdigit() else text
+        if bare.isdigit() and i > 0 and words.texts[first + i - 1].endswith(_UNIT_STEMS):
+            continue  # "عناصر اللواء 93", "الفرقة 17": the number names the unit, it counts nobody
         if bare.isdigit() and len(bare) <= 4:
             number = int(bare)
         elif hit is not None:

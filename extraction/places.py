@@ -68,6 +68,8 @@ _ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑
 _CAPITAL = re.compile(r"[A-Z]")
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
+_UNIT_MEMBERS = word_set("unit_member")
+_UNIT_WORDS = word_set("unit_word")
 _BESIDE_WORDS = word_set("place_beside")
 _AREA_CUES = word_set("place_area_cue")
 _ORIGIN_WORDS = word_set("place_origin")
@@ -327,6 +329,9 @@ class PlaceFinder:
                     continue  # "مجلس دير الزور العسكري", "تابعة للفرقة 17": an actor, not a place
                 cue = _cue_of(before)
                 place = _pick_candidate(matches, index, cue, context, self.gazetteer)
+                unit = place is not None and place.kind == "base" and norm[a:b].split(" ", 1)[0] in _UNIT_WORDS
+                if unit and before and before[0] in _UNIT_MEMBERS:
+                    continue  # "عناصر اللواء 93": the brigade's men, not its base
                 kind = place.kind if place is not None else _CUE_KIND.get(cue or "", "village")
                 hits.append(PlaceHit(a, b, match.surface, place, kind, cue=cue))
         for found in anchored_finditer(_CUE_PLACE, norm, _CUE_PLACE_WORDS, back=1):  # back: a clitic before the cue
