@@ -205,23 +205,23 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
                 pending = []
             else:
                 name = item.group(1)
-                joined = 1 if items and name.startswith("و") and len(name) > 3 else 0  # "ومعرزيتا": the "و" joins
+                joined = 1 if items and name.startswith("و") and (len(name) > 3 or name[1:] in _COMPOUND_HEADS) else 0
                 joined += 1 if joined and name[1] == " " else 0  # "و حزرما": written apart
                 bare = name[joined:]
                 overlaps = any(h.nstart < item.end(1) and start < h.nend for h in hits)
                 plural = name.removeprefix("و") in _PLURAL_KIND  # "بلدات وقرى A": the second head leads the list
-                no_name = bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or len(bare) < 3 or bare.isdigit()
+                no_name = bare in _NOT_NAMES or bare in _NOT_LIST_NAMES or bare.isdigit()
+                no_name = no_name or (len(bare) < 3 and bare not in _COMPOUND_HEADS)  # "وتل حديد": a head and its name
                 if no_name or overlaps or plural:
                     break
                 end = item.end(1)
                 second = _NEXT_WORD.match(norm, end)
-                if bare in _COMPOUND_HEADS or (
-                    second is not None and second.group(1).startswith("ال") and second.group(1) not in _NOT_LIST_NAMES
-                ):  # "بيت الراس", "قبور القراجنة": a head and its name
+                named = second is not None and second.group(1).startswith("ال") and second.group(1) not in _NOT_LIST_NAMES
+                if bare in _COMPOUND_HEADS or named:  # "بيت الراس", "قبور القراجنة": a head and its name
                     if second is None:
                         break
                     end = second.end(1)
-                if bare.startswith("ال") or in_quotes:
+                if bare.startswith("ال") or in_quotes or (bare in _COMPOUND_HEADS and named):
                     unknown.extend(pending)
                     pending = []
                     unknown.append((start + joined, end))
