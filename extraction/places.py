@@ -216,7 +216,8 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
                     break
                 end = item.end(1)
                 second = _NEXT_WORD.match(norm, end)
-                named = second is not None and second.group(1).startswith("ال") and second.group(1) not in _NOT_LIST_NAMES
+                follower = second.group(1) if second is not None else ""
+                named = follower.startswith("ال") and follower not in _NOT_LIST_NAMES
                 if bare in _COMPOUND_HEADS or named:  # "بيت الراس", "قبور القراجنة": a head and its name
                     if second is None:
                         break
