@@ -13,6 +13,7 @@ from extraction.text import Words
 _PLURAL_CUES = word_set("casualty_plural_cue")
 _SINGULAR_CUES = word_set("casualty_singular_cue")
 _STOP_WORDS = word_set("casualty_stop")
+_SUBSET_WORDS = word_set("casualty_subset")  # "بينهم ثلاثة أطفال": the victims named after are already counted
 _PERSON_AFTER_NUMBER = 3
 _BROKEN_PLURALS = word_set("casualty_broken_plural")
 _PLURAL_VERBS = word_set("casualty_plural_verb")
@@ -62,6 +63,7 @@ class _Token(NamedTuple):
     cue: str | None  # killed | injured | vague | None
     civilian: bool
     conj: bool  # the word carries the conjunction و ("وعنصرين", "واثنين")
+    tail: int | None = None  # the last word of a number of several words ("خمسة عشر"): that number
 
 
 def _tokens(
@@ -72,6 +74,7 @@ def _tokens(
     starts = words.starts[first:last]
     numbers: dict[int, tuple[int, str, bool]] = {}  # word index -> (value, kind, has a clitic before it)
     cues: dict[int, str] = {}
+    tails: dict[int, int] = {}
     civilians: set[int] = set()
     for m in mentions:
         if m.nstart < lo or m.nend > hi:
@@ -82,6 +85,9 @@ def _tokens(
         kind = m.entry.kind
         if m.entry.category == "number" and kind in ("cardinal", "dual", "single"):
             numbers.setdefault(i, (int(str(m.entry.value)), kind, m.nstart > starts[i]))
+            last_word = bisect_right(starts, m.nend - 1) - 1
+            if kind == "cardinal" and last_word > i:
+                tails[last_word] = int(str(m.entry.value))
         elif m.entry.category == "cue" and kind in ("killed", "injured", "vague", "zero_casualty"):
             cues.setdefault(i, kind)
         elif m.entry.category == "actor" and kind == "civilians":
@@ -108,7 +114,8 @@ def _tokens(
                 single = True
             else:
                 number = hit[0]
-        out.append(_Token(start, end, text, number, single, cues.get(i), i in civilians, conj or text in ("و", "and")))
+        conj = conj or text in ("و", "and")
+        out.append(_Token(start, end, text, number, single, cues.get(i), i in civilians, conj, tails.get(i)))
     return out
 
 
@@ -230,12 +237,19 @@ def count_casualties(
             back = [t for t in window if t.number is not None and t.text not in _INDEFINITE]
             if back:
                 count, vague = back[-1].number, False
-        if count is None and i > 0 and tokens[i - 1].number is not None:
-            count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"
+        if count is None and tok.number is not None and not tok.text.isascii():
+            count = tok.number  # "سقوط شهيدين", "قتيلان": the dual noun is the count
+        among = i > 1 and any(t.text in _SUBSET_WORDS for t in tokens[max(i - 3, 0) : i - 1])
+        if count is None and i > 0 and tokens[i - 1].number is not None and not among:
+            count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"; not "بينهم امرأتان قتلوا"
+        if count is None and i > 0 and tokens[i - 1].tail is not None:
+            count = tokens[i - 1].tail  # "خمسة عشر قتيلاً"
         if count is None and not vague and tok.text in _PLURAL_VERBS:  # "25 عنصراً من قوات النظام قتلوا"
-            back = [t for t in tokens[max(i - 6, 0) : i] if t.number is not None]
+            window = tokens[max(i - 6, 0) : i]
+            subset = next((k for k, t in enumerate(window) if t.text in _SUBSET_WORDS), len(window))
+            back = [t for t in window[:subset] if t.number is not None] or [t for t in window if t.number is not None]
             if back:
-                count = back[-1].number
+                count = back[-1].number  # "خمسة مدنيين بينهم ثلاثة أطفال قتلوا": five, the three are among them
         if count is None and tok.text.isascii():  # "Two soldiers were killed", "Two members of the SDF were killed"
             back = [t for t in tokens[max(i - _ENGLISH_BACK, 0) : i] if t.number is not None]
             if back:

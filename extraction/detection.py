@@ -27,6 +27,7 @@ _BLAST_WORDS = ("انفجار", "انفجر", "explosion", "blast")  # the sound
 _ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعيش", "يعيش", "تعاني", "يعاني")
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
 _CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
+_ROSE_VERBS = word_set("toll_rose_verb")  # "ارتفعت حصيلة ...": the toll of one event, updated
 _SINCE_SPAN = re.compile(
     r"(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:(?:\d+|عده)\s+)?"
     r"(?:اسابيع|اسبوعين|اشهر|شهور|شهرين|سنوات|سنتين|عامين|اعوام|فتره|مده|شهرا|عاما|اسبوعا|سنه|اسبوع|شهر)(?!\w)"
@@ -245,9 +246,18 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
             if c.entry.value == "عمليات":
                 if c.nend <= m.nstart and doc.words.distance(c.nend, m.nstart) == 0:
                     return True
+            elif c.entry.value == "حصيلة" and _toll_rose(doc, c, cues):
+                continue  # "ارتفعت حصيلة القصف على بلدة X إلى 15": one event's toll, updated
             elif c_start <= c.nstart < c_end and not _one_day(doc, c_start, c_end):
                 return True  # "سلسلة غارات منذ صباح اليوم": a series within one day is one concrete event
     return False
+
+
+def _toll_rose(doc: Document, cue: Mention, cues: list[Mention]) -> bool:
+    """True when "حصيلة" follows a verb of rising ("ارتفعت حصيلة") and no running total is told ("منذ مطلع العام")."""
+    before = doc.word_before(cue.nstart, 1)
+    rose = bool(before) and before[0].lstrip("و") in _ROSE_VERBS
+    return rose and not any(c.entry.kind == "cumulative" and c.entry.value != "حصيلة" for c in cues)
 
 
 def _one_day(doc: Document, lo: int, hi: int) -> bool:
