@@ -47,6 +47,7 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         if getattr(a.entry.value, "actor_type", None) == "Protesters"
     ]
     out: list[Trig] = []
+    campaign = False
     for m in doc.mentions_in(lo, hi, category="trigger"):
         trig: Trigger = m.entry.value  # type: ignore[assignment]
         if trig.requires and not _requirement_met(doc, m, trig.requires, lo, hi):
@@ -58,9 +59,15 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         adverb = trig.event_type == "protest" and doc.norm[m.nstart : m.nend] in _PROTEST_ADVERBS
         if adverb and not any(p < m.nstart for p in protesters_at):
             continue  # "انشق احتجاجا على": why something was done; "خرج المتظاهرون احتجاجا" stays a protest
+        ongoing = trig.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi)
+        if ongoing and not _own_day(doc, m, lo, hi):  # "..., وقتل اليوم ثلاثة بقصف مدفعي": today's shelling stands
+            campaign = True
+            continue
         if _modal(doc, m, cues, bounds, lo, hi):
             continue
         out.append(Trig(m, trig))
+    if campaign and not _one_day(doc, lo, hi):
+        return []  # "منذ 20 يوماً تشهد الغوطة حملة قصف ... أسفرت عن مقتل 250": the campaign's total, no one event
     specific = [
         t
         for t in out
@@ -211,7 +218,7 @@ def _ongoing(doc: Document, m: Mention, cues: list[Mention], lo: int, hi: int) -
     i = bisect_left(verbs, chain_lo)
     if i == len(verbs) or verbs[i] >= m.nstart:
         return False
-    if _SINCE_SPAN.search(doc.norm, chain_lo, chain_hi) is not None:
+    if _SINCE_SPAN.search(doc.norm, lo, chain_hi) is not None:  # "ومنذ 20 يوماً، تشهد الغوطة حملة قصف"
         return True
     return _CONTINUING.match(doc.norm, m.nend) is not None  # "تشهد درعا هجمات مستمرة": attacks that go on
 
@@ -225,7 +232,7 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
         return True  # "الهجمات الأخيرة", "اعتقالات أو تجاوزات": a summary or a generic mention
     c_start, c_end, _ = doc.clause(m.nstart, bounds, lo, hi)
     trigger: Trigger = m.entry.value  # type: ignore[assignment]
-    if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi):
+    if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi) and not _own_day(doc, m, lo, hi):
         return True
     for c in cues:
         kind = c.entry.kind
@@ -258,6 +265,17 @@ def _toll_rose(doc: Document, cue: Mention, cues: list[Mention]) -> bool:
     before = doc.word_before(cue.nstart, 1)
     rose = bool(before) and before[0].lstrip("و") in _ROSE_VERBS
     return rose and not any(c.entry.kind == "cumulative" and c.entry.value != "حصيلة" for c in cues)
+
+
+def _own_day(doc: Document, m: Mention, lo: int, hi: int) -> bool:
+    """True when a one-day date of the sentence belongs to this trigger: no other trigger stands between them."""
+    others = [t.nstart for t in doc.mentions_in(lo, hi, category="trigger") if t.nstart != m.nstart]
+    for d in doc.dates:
+        if lo <= d.nstart < hi and d.precision == "day":
+            a, b = sorted((d.nstart, m.nstart))
+            if not any(a < t < b for t in others):
+                return True
+    return False
 
 
 def _one_day(doc: Document, lo: int, hi: int) -> bool:
