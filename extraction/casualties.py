@@ -239,17 +239,19 @@ def count_casualties(
                 count, vague = back[-1].number, False
         if count is None and tok.number is not None and not tok.text.isascii():
             count = tok.number  # "سقوط شهيدين", "قتيلان": the dual noun is the count
-        among = i > 1 and any(t.text in _SUBSET_WORDS for t in tokens[max(i - 3, 0) : i - 1])
+        among = i > 1 and any(t.text in _SUBSET_WORDS for t in tokens[max(i - 8, 0) : i - 1])
         if count is None and i > 0 and tokens[i - 1].number is not None and not among:
             count = tokens[i - 1].number  # "5 قتلى", "سقوط 3 جرحى"; not "بينهم امرأتان قتلوا"
         if count is None and i > 0 and tokens[i - 1].tail is not None:
             count = tokens[i - 1].tail  # "خمسة عشر قتيلاً"
         if count is None and not vague and tok.text in _PLURAL_VERBS:  # "25 عنصراً من قوات النظام قتلوا"
             window = tokens[max(i - 6, 0) : i]
-            subset = next((k for k, t in enumerate(window) if t.text in _SUBSET_WORDS), len(window))
-            back = [t for t in window[:subset] if t.number is not None] or [t for t in window if t.number is not None]
+            back = [t for t in window if t.number is not None]
+            subset = next((k for k in range(i - 1, max(i - 10, 0) - 1, -1) if tokens[k].text in _SUBSET_WORDS), None)
+            if subset is not None:  # "خمسة مدنيين بينهم ثلاثة أطفال قتلوا": five, the three are among them
+                back = [t for t in tokens[max(subset - 4, 0) : subset] if t.number is not None] or back
             if back:
-                count = back[-1].number  # "خمسة مدنيين بينهم ثلاثة أطفال قتلوا": five, the three are among them
+                count = back[-1].number
         if count is None and tok.text.isascii():  # "Two soldiers were killed", "Two members of the SDF were killed"
             back = [t for t in tokens[max(i - _ENGLISH_BACK, 0) : i] if t.number is not None]
             if back:
