@@ -378,18 +378,48 @@ def _covered(span: tuple[date, date], windows: list[tuple[date, date]]) -> bool:
     return any(lo <= span[0] and span[1] <= hi for lo, hi in windows)
 
 
-def _reports_in_windows(con: duckdb.DuckDBPyConnection, event_type: str,
-                        windows: list[tuple[date, date]]) -> list[Report]:
-    """Read the reports of one type whose date range touches any of the windows."""
-    con.register("_windows", pa.table({"lo": pa.array([w[0] for w in windows], pa.date32()),
-                                       "hi": pa.array([w[1] for w in windows], pa.date32())}))
+# The search for linked reports reads of each event in its windows only what compatible() needs, for every type
+# at once: the whole rows (article, figures, actor names) of the thousands of reports a dense history puts in a
+# window cost about ten times more to read than these, and a read per type scanned the history tables once per
+# type. The few reports the search keeps are read whole afterwards, in one query (_search_all).
+_LINKS_SQL = """
+WITH x AS (
+    SELECT x.event_id, x.content_hash, x.event_type, x.date_start, coalesce(x.date_end, x.date_start) AS date_end,
+           x.date_precision, x.location_id, x.location_name, x.location_name_ar, x.admin1, x.admin2, x.admin3,
+           x.geo_precision
+    FROM events AS x JOIN _windows AS w
+    ON x.event_type = w.event_type AND coalesce(x.date_end, x.date_start) >= w.lo AND x.date_start <= w.hi
+    WHERE x.content_hash IN (SELECT content_hash FROM articles)
+), ea AS (
+    SELECT event_id, list(actor_id) FILTER (WHERE actor_id IS NOT NULL) AS ids FROM event_actors
+    WHERE event_id IN (SELECT event_id FROM x) GROUP BY event_id
+)
+SELECT x.*, coalesce(ea.ids, []) FROM x LEFT JOIN ea USING (event_id)
+"""
+
+
+def _links_in_windows(con: duckdb.DuckDBPyConnection,
+                      windows: dict[str, list[tuple[date, date]]]) -> dict[str, list[Report]]:
+    """Read, by type, the reports whose date range touches any of that type's windows, as far as linking needs.
+
+    They carry no article, figures or actor names, and their actor ids in no order: they only decide which
+    reports are re-clustered, and those are read whole afterwards.
+    """
+    spans = [(event_type, lo, hi) for event_type, merged in windows.items() for lo, hi in merged]
+    con.register("_windows", pa.table({"event_type": pa.array([s[0] for s in spans], pa.string()),
+                                       "lo": pa.array([s[1] for s in spans], pa.date32()),
+                                       "hi": pa.array([s[2] for s in spans], pa.date32())}))
     try:
-        return _reports_where(
-            con, "e.event_type = ? AND e.event_id IN (SELECT x.event_id FROM events AS x JOIN _windows AS w "
-                 "ON coalesce(x.date_end, x.date_start) >= w.lo AND x.date_start <= w.hi WHERE x.event_type = ?)",
-            [event_type, event_type])
+        rows = con.execute(_LINKS_SQL).fetchall()
     finally:
         con.unregister("_windows")
+    found: defaultdict[str, list[Report]] = defaultdict(list)
+    for (event_id, content_hash, event_type, start, end, precision, location_id, name, name_ar, admin1, admin2,
+         admin3, geo, actor_ids) in rows:
+        found[event_type].append(Report(event_id, content_hash, event_type, None, None, start, end, precision, None,
+                                        None, location_id, name, name_ar, admin1, admin2, admin3, None, None, None,
+                                        geo, "", "", None, actor_ids, [], []))
+    return found
 
 
 _SHORT = timedelta(days=7)  # reports whose date range is at most this long are found by a bisected date scan
@@ -409,6 +439,94 @@ def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
     return linked
 
 
+class _Search:
+    """One type's search for the reports to re-cluster with its new ones, a round per window read (affected_reports)."""
+
+    def __init__(self, seeds: list[Report], horizon: timedelta) -> None:
+        """Start from the seeds: the first window read covers the dates they can link to."""
+        self.blockable = [r for r in seeds if r.date_start and r.date_end and r.place_names]
+        self.blocks = {_block_key(r) for r in self.blockable}
+        self.loaded: dict[str, Report] = {}
+        self.windows: list[tuple[date, date]] = []
+        self.wanted = _merge_windows(_reach(r) for r in self.blockable)  # the dates to read next (none: settled)
+        self.limits = _merge_windows((lo - horizon, hi + horizon) for lo, hi in self.wanted)
+        self.budget = max(_BUDGET_FLOOR, _BUDGET_PER_SEED * len(self.blockable))
+        self.first_round: dict[str, list[Report]] = {}
+        self.rounds = 0
+        self.exact = True
+        self.found: set[str] = set()  # the event ids to re-cluster, once settled
+
+    def absorb(self, read: list[Report]) -> None:
+        """Take in the reports of the dates wanted, then settle or ask for wider windows."""
+        for r in read:
+            if r.event_id not in self.loaded and r.date_start and r.date_end and r.place_names \
+                    and _block_key(r) in self.blocks:
+                self.loaded[r.event_id] = r
+        self.windows = _merge_windows([*self.windows, *self.wanted])
+        self.wanted = []
+        for r in self.blockable:
+            self.loaded.setdefault(r.event_id, r)
+        reports = list(self.loaded.values())
+        linked = _neighbourhoods(reports)
+        index = {r.event_id: i for i, r in enumerate(reports)}
+        if not self.rounds:
+            self.first_round = {r.event_id: [reports[j] for j in linked(index[r.event_id])] for r in self.blockable}
+        # only the links of reached reports are computed, not every pair in the windows
+        reached = {index[r.event_id] for r in self.blockable}
+        queue = list(reached)
+        while queue and len(reached) <= self.budget:
+            for j in linked(queue.pop()):
+                if j not in reached:
+                    reached.add(j)
+                    queue.append(j)
+        if len(reached) > self.budget:
+            self._settle()
+            return
+        short = [_reach(reports[i]) for i in reached if not _covered(_reach(reports[i]), self.windows)]
+        if not short:
+            self.found = {reports[i].event_id for i in reached}
+        elif self.rounds == _ROUNDS or not all(_covered(span, self.limits) for span in short):
+            self._settle()
+        else:  # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
+            self.wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
+            self.rounds += 1
+
+    def _settle(self) -> None:
+        """Give up exactness: the seeds and the reports they link to directly (their old incidents join later)."""
+        self.exact = False
+        self.found = {r.event_id for r in self.blockable}
+        self.found.update(r.event_id for near in self.first_round.values() for r in near)
+
+
+def _search_all(con: duckdb.DuckDBPyConnection, seeds: dict[str, list[Report]],
+                horizon: timedelta) -> dict[str, tuple[list[Report], bool]]:
+    """affected_reports for each type's seeds at once: one read per round of windows, one of whole reports."""
+    searches = {event_type: _Search(found, horizon) for event_type, found in seeds.items()}
+    while wanted := {event_type: s.wanted for event_type, s in searches.items() if s.wanted}:
+        read = _links_in_windows(con, wanted)
+        for event_type in wanted:
+            searches[event_type].absorb(read.get(event_type, []))
+    settled = [s for s in searches.values() if not s.exact]
+    if settled:  # a search that settled for the neighbourhood takes the whole old incidents of what it found
+        old = _old_incidents(con, sorted(e for s in settled for e in s.found))
+        holder = {e: incident_id for incident_id, members in old.items() for e in members}
+        for s in settled:
+            touched = {holder[e] for e in s.found if e in holder}
+            s.found.update(e for incident_id in touched for e in old[incident_id])
+    whole = {r.event_id: r for found in seeds.values() for r in found}
+    missing = sorted({e for s in searches.values() for e in s.found} - whole.keys())
+    if missing:
+        whole.update((r.event_id, r) for r in _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))",
+                                                             [missing]))
+    result: dict[str, tuple[list[Report], bool]] = {}
+    for event_type, s in searches.items():
+        found = {e: whole[e] for e in s.found if e in whole}
+        for r in seeds[event_type]:  # seeds that cannot be blocked stay incidents of their own
+            found.setdefault(r.event_id, r)
+        result[event_type] = sorted(found.values(), key=lambda r: r.event_id), s.exact
+    return result
+
+
 def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: list[Report],
                      horizon: timedelta = HORIZON) -> tuple[list[Report], bool]:
     """Return the reports to re-cluster with the seeds, ordered by event id, and whether that set is exact.
@@ -422,62 +540,7 @@ def affected_reports(con: duckdb.DuckDBPyConnection, event_type: str, seeds: lis
     the reports they link to directly, and the whole old incidents of those (not exact, but bounded by
     what the run added; old incidents further away stay as they are).
     """
-    blockable = [r for r in seeds if r.date_start and r.date_end and r.place_names]
-    if not blockable:
-        return sorted(seeds, key=lambda r: r.event_id), True
-    blocks = {_block_key(r) for r in blockable}
-    loaded: dict[str, Report] = {}
-    windows: list[tuple[date, date]] = []
-    wanted = _merge_windows(_reach(r) for r in blockable)
-    limits = _merge_windows((lo - horizon, hi + horizon) for lo, hi in wanted)
-    first_round: dict[str, list[Report]] | None = None
-    exact = True
-    budget = max(_BUDGET_FLOOR, _BUDGET_PER_SEED * len(blockable))
-    for attempt in range(_ROUNDS + 1):
-        # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
-        for r in _reports_in_windows(con, event_type, wanted):
-            if r.event_id not in loaded and r.date_start and r.date_end and r.place_names and _block_key(r) in blocks:
-                loaded[r.event_id] = r
-        windows = _merge_windows([*windows, *wanted])
-        for r in blockable:
-            loaded.setdefault(r.event_id, r)
-        reports = list(loaded.values())
-        linked = _neighbourhoods(reports)
-        index = {r.event_id: i for i, r in enumerate(reports)}
-        if first_round is None:
-            first_round = {r.event_id: [reports[j] for j in linked(index[r.event_id])] for r in blockable}
-        # only the links of reached reports are computed, not every pair in the windows
-        reached = {index[r.event_id] for r in blockable}
-        queue = list(reached)
-        while queue and len(reached) <= budget:
-            for j in linked(queue.pop()):
-                if j not in reached:
-                    reached.add(j)
-                    queue.append(j)
-        if len(reached) > budget:
-            exact = False
-            break
-        short = [_reach(reports[i]) for i in reached if not _covered(_reach(reports[i]), windows)]
-        if not short:
-            break
-        if attempt == _ROUNDS or not all(_covered(span, limits) for span in short):
-            exact = False
-            break
-        wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
-    if exact:
-        found = {reports[i].event_id: reports[i] for i in reached}
-    else:
-        assert first_round is not None
-        found = {r.event_id: r for r in blockable}
-        found.update((r.event_id, r) for near in first_round.values() for r in near)
-        members = [e for group in _old_incidents(con, sorted(found)).values() for e in group]
-        missing = sorted(set(members) - set(found))
-        if missing:
-            for r in _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [missing]):
-                found[r.event_id] = r
-    for r in seeds:  # seeds that cannot be blocked stay incidents of their own
-        found.setdefault(r.event_id, r)
-    return sorted(found.values(), key=lambda r: r.event_id), exact
+    return _search_all(con, {event_type: seeds}, horizon)[event_type]
 
 
 def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[str, str],
@@ -521,17 +584,24 @@ def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[s
     return [ids[g] for g in range(len(groups))]
 
 
-def _write_clusters(con: duckdb.DuckDBPyConnection, reports: list[Report], previous: dict[str, str],
-                    refreshed_at: datetime) -> int:
-    """Cluster the reports and insert their incidents and links; return the incidents written."""
+def _cluster_rows(reports: list[Report], previous: dict[str, str], refreshed_at: datetime,
+                  taken: Callable[[list[str]], set[str]]) -> tuple[list[Row], list[Row]]:
+    """Cluster the reports; return their incidents rows and incident_reports rows."""
     groups = cluster_reports(reports)
-    ids = _stable_ids(reports, groups, previous, lambda wanted: _stored_ids(con, wanted))
+    ids = _stable_ids(reports, groups, previous, taken)
     incidents: list[Row] = []
     links: list[Row] = []
     for group, incident_id in zip(groups, ids, strict=True):
         row, group_links = incident_rows(reports, group, refreshed_at, incident_id)
         incidents.append(row)
         links.extend(group_links)
+    return incidents, links
+
+
+def _write_clusters(con: duckdb.DuckDBPyConnection, reports: list[Report], previous: dict[str, str],
+                    refreshed_at: datetime) -> int:
+    """Cluster the reports and insert their incidents and links; return the incidents written."""
+    incidents, links = _cluster_rows(reports, previous, refreshed_at, lambda wanted: _stored_ids(con, wanted))
     insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
     insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
     return len(incidents)
@@ -568,26 +638,56 @@ def update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime | No
     to it (affected_reports). Where those links stay within `horizon` of the new dates the result equals a
     full rebuild's; incidents keep their ids where their reports stay together. Runs in the caller's
     transaction; returns the incidents written.
+
+    Every type is searched, read and written at once, as if one type after another (incidents never mix types):
+    each query scans history tables, and a query per type made a run's cost grow with history times types.
     """
     refreshed_at = refreshed_at or datetime.now(UTC)
-    pending = con.execute("SELECT DISTINCT event_type FROM events ANTI JOIN incident_reports USING (event_id) "
-                          "ORDER BY 1").fetchall()
-    written = 0
-    for (event_type,) in pending:
-        seeds = _reports_where(con, "e.event_type = ? AND e.event_id NOT IN (SELECT event_id FROM incident_reports)",
-                               [event_type])
-        reports, _ = affected_reports(con, event_type, seeds, horizon)
-        old = _old_incidents(con, [r.event_id for r in reports])
-        inside = {r.event_id for r in reports}
-        stray = sorted({e for members in old.values() for e in members if e not in inside})
-        if stray:  # an old incident reaching outside the set (say, after a re-extraction): take it whole
-            reports = sorted([*reports, *_reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [stray])],
-                             key=lambda r: r.event_id)
-            old = _old_incidents(con, [r.event_id for r in reports])
-        previous = {e: incident_id for incident_id, members in old.items() for e in members}
-        _delete_incidents(con, old)
-        written += _write_clusters(con, reports, previous, refreshed_at)
-    return written
+    seeds: defaultdict[str, list[Report]] = defaultdict(list)
+    for r in _reports_where(con, "e.event_id NOT IN (SELECT event_id FROM incident_reports)", []):
+        seeds[r.event_type].append(r)
+    if not seeds:
+        return 0
+    affected = {event_type: reports for event_type, (reports, _) in _search_all(con, seeds, horizon).items()}
+    old = _old_incidents(con, sorted(r.event_id for reports in affected.values() for r in reports))
+    touched = _touched_incidents(affected, old)
+    inside = {r.event_id for reports in affected.values() for r in reports}
+    stray = {e: event_type for event_type, ids in touched.items() for incident_id in ids for e in old[incident_id]
+             if e not in inside}
+    if stray:  # an old incident reaching outside the set (say, after a re-extraction): take it whole
+        for r in _reports_where(con, "e.event_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(stray)]):
+            affected[stray[r.event_id]].append(r)
+        affected = {event_type: sorted(reports, key=lambda r: r.event_id) for event_type, reports in affected.items()}
+        old = _old_incidents(con, sorted(r.event_id for reports in affected.values() for r in reports))
+        touched = _touched_incidents(affected, old)
+    _delete_incidents(con, old)
+    # what a type's new ids must avoid: the stored incidents, those written for the types before it, and the
+    # old incidents of the types after it (one type after another, those would still be stored)
+    not_yet_deleted = {incident_id for ids in touched.values() for incident_id in ids}
+    written_ids: set[str] = set()
+
+    def taken(wanted: list[str]) -> set[str]:
+        return _stored_ids(con, wanted) | (set(wanted) & (written_ids | not_yet_deleted))
+
+    incidents: list[Row] = []
+    links: list[Row] = []
+    for event_type in sorted(affected):
+        not_yet_deleted -= touched[event_type]
+        previous = {e: incident_id for incident_id in touched[event_type] for e in old[incident_id]}
+        rows, type_links = _cluster_rows(affected[event_type], previous, refreshed_at, taken)
+        written_ids.update(row["incident_id"] for row in rows)
+        incidents.extend(rows)
+        links.extend(type_links)
+    insert_rows(con, "incidents", incidents, INCIDENT_SCHEMA)
+    insert_rows(con, "incident_reports", links, REPORT_SCHEMA)
+    return len(incidents)
+
+
+def _touched_incidents(affected: dict[str, list[Report]], old: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Map each type to the old incidents holding any of its reports."""
+    holder = {e: incident_id for incident_id, members in old.items() for e in members}
+    return {event_type: {holder[r.event_id] for r in reports if r.event_id in holder}
+            for event_type, reports in affected.items()}
 
 
 def _stored_ids(con: duckdb.DuckDBPyConnection, wanted: list[str]) -> set[str]:
