@@ -22,6 +22,8 @@ _EXECUTED_BY = word_set("executed_by")  # "قصف ...، نفذته طائرة": 
 _GROUND_FIRE = re.compile(
     r"مدفع|هاون|راجم|دباب|صاروخ|صواريخ|قذائف|قذيفه|artillery|mortar|tank|howitzer|rocket|missile|shell"
 )
+_GUN_FIRE = re.compile(r"مدفع|هاون|راجم|دباب|قذائف|قذيفه|artillery|mortar|tank|howitzer|shell")  # no missiles
+_MISSILE_AIR_ACTORS = word_set("missile_air_actor")  # "Israeli missile strikes hit the port": from the air
 _SHELLING_ACTORS = word_set("shelling_actor")
 _SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
 # acts whose doer, unnamed in the sentence, is the force the article follows
@@ -68,7 +70,7 @@ def fill_draft(
     if (
         draft.event_type == "shelling"
         and any(a.role == "actor1" and a.id in _AIR_ACTORS for a in draft.actors)
-        and _GROUND_FIRE.search(doc.norm, *doc.clause(first.pos, bounds, lo, hi)[:2]) is None
+        and _ground_fire(doc, draft, *doc.clause(first.pos, bounds, lo, hi)[:2]) is None
     ):
         draft.event_type = "airstrike"  # "قصف إسرائيلي استهدف محيط مصياف": no gun named, the air force struck
     if (
@@ -144,6 +146,12 @@ def fill_draft(
         max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2 for p in places
     )
     draft.quoted = any(a <= first.pos < b for a, b in doc.quotes)
+
+
+def _ground_fire(doc: Document, draft: Draft, lo: int, hi: int) -> re.Match[str] | None:
+    """A gun or missile word of the clause; for a force whose missiles come from the air, a gun word only."""
+    missiles_fly = any(a.role == "actor1" and a.id in _MISSILE_AIR_ACTORS for a in draft.actors)
+    return (_GUN_FIRE if missiles_fly else _GROUND_FIRE).search(doc.norm, lo, hi)
 
 
 def _instrument(doc: Document, trig: Trig) -> bool:
