@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import replace
 
 from extraction.document import Document, Trig, family
+from extraction.grouping import other_act_between
 from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
 from extraction.model import VIOLENT_TYPES
 from extraction.text import anchored_finditer
@@ -112,7 +113,13 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         family(t.trigger.event_type) for t in out if not t.mention.definite and t.trigger.event_type in VIOLENT_TYPES
     }
     if any(not t.mention.definite for t in out):  # "وفي رد على القصف، استهدفت ...": القصف only points back
-        out = [t for t in out if not (t.mention.definite and family(t.trigger.event_type) in fresh)]
+        fresh_at = [t.pos for t in out if not t.mention.definite]
+        out = [
+            t
+            for t in out
+            if not (t.mention.definite and family(t.trigger.event_type) in fresh)
+            or all(other_act_between(doc, min(t.pos, f), max(t.pos, f)) for f in fresh_at)
+        ]  # "قتل اثنان جراء القصف على مسرابا، كما سقطت قذائف على حرستا": two acts
     background_ends = [m.nend for m in cues if m.entry.kind == "background"]
     pointing_back = [  # "وعقب الغارات، استقدم ...": the definite strike after عقب/بعد is the one told before
         t

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from extraction.document import FAMILIES, Document, Draft, Trig
+from extraction.lexicon import word_set
 from extraction.places import PlaceHit
+
+_OTHER_ACT = word_set("other_act_connector")  # "..., كما سقطت قذائف على حرستا": another act, at its own place
 
 
 def group_triggers(
@@ -19,10 +22,18 @@ def group_triggers(
         if current is not None:
             same = t.trigger.event_type == current.event_type
             related = any(t.trigger.event_type in f and current.event_type in f for f in FAMILIES)
-            if (same and not (own_place and own_date)) or (related and not own_place and not own_date):
+            other_act = own_place and other_act_between(doc, current.triggers[-1].pos, t.pos)
+            if (same and not (own_place and own_date) and not other_act) or (
+                related and not own_place and not own_date
+            ):
                 current.triggers.append(t)
                 if t.trigger.event_type == "armed_clash" and current.event_type == "attack":
                     current.event_type = "armed_clash"
                 continue
         drafts.append(Draft(t.trigger.event_type, [t]))
     return drafts
+
+
+def other_act_between(doc: Document, lo: int, hi: int) -> bool:
+    """True when a connector that opens another act ("كما", "فيما", "meanwhile") stands in [lo, hi)."""
+    return any(doc.norm[m.nstart : m.nend] in _OTHER_ACT for m in doc.mentions_in(lo, hi, kind="reset", category="cue"))
