@@ -29,6 +29,7 @@ _SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
 # acts whose doer, unnamed in the sentence, is the force the article follows
 _CARRIED_ON = frozenset(("arrest", "reinforcement", "takeover"))
 _REPEL = ("تصدت", "تصدي")  # the repel verbs, as the trigger list has them, normalised
+_SPREAD_VERBS = word_set("spread_verb")  # "امتدت الاشتباكات إلى مركز المدينة": the fighting reached a new place
 _NEW_EVENT_WORDS = word_set("new_event_adjective")  # "غارات مماثلة", "هجوم آخر": another act, not the one told
 _DEMONSTRATIVES = word_set("demonstrative")  # "اليوم التالي", "the next day": always +1
 
@@ -139,6 +140,8 @@ def fill_draft(
     )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
     around = doc.words.prev_words(first.pos, 1) + doc.words.next_words(first.mention.nend, 2)
     another = any(w in _NEW_EVENT_WORDS for _, _, w in around)  # "غارات مماثلة", "another attack"
+    spread = doc.words.prev_words(first.pos, 2) + doc.words.next_words(first.mention.nend, 3)
+    another = another or any(w in _SPREAD_VERBS for _, _, w in spread)  # "امتدت الاشتباكات إلى X": fighting at X
     draft.remention = (definite or subject_definite) and not own_date and not another
     chain_end = min((m.nstart for m in doc.mentions_in(first.pos, hi, kind="reset", category="cue")), default=hi)
     chain_lo = doc.chain_start(first.pos, lo)
