@@ -16,6 +16,7 @@ SCOPED_CUES = frozenset(
     ("accusation", "threat", "denial", "false_claim", "speculation", "conditional", "demand", "slogan")
 )
 _CONCLUDE_BEFORE, _CONCLUDE_AFTER = 4, 2  # words between a verb of concluding and the truce or talks it concludes
+_CONCLUDE_LED = 10  # words from the verb to "إلى اتفاق" / "لاتفاق": its subject may stand between
 _PROTEST_ADVERBS = word_set("protest_adverb")
 _RELATIVE = frozenset(("التي", "الذي", "اللتين", "اللذين", "اللتان", "اللذان", "which", "that"))
 _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word makes it a verbal attack
@@ -192,7 +193,11 @@ def _requirement_met(doc: Document, m: Mention, requires: tuple[str, ...], lo: i
 def _concludes(doc: Document, cue: Mention, m: Mention) -> bool:
     """True when a verb of concluding stands up to four words before an arrangement word, or two after it."""
     if cue.nend <= m.nstart:
-        return doc.words.distance(cue.nend, m.nstart) <= _CONCLUDE_BEFORE
+        between = doc.words.distance(cue.nend, m.nstart)
+        word = doc.words.starts[doc.words.index_at(m.nstart)]
+        led = doc.word_before(m.nstart, 1) == ["الي"] or doc.norm[word : m.nstart] in ("ل", "ول")
+        # "توصلت اللجنة المركزية الممثلة عن الأحياء إلى اتفاق": the subject stands between the verb and its "إلى"
+        return between <= _CONCLUDE_BEFORE or (led and between <= _CONCLUDE_LED)
     if m.nend > cue.nstart or doc.words.distance(m.nend, cue.nstart) > _CONCLUDE_AFTER:
         return False
     # "الهدنة التي أعلنت عنها روسيا في آب": a truce named by what was done with it once, not concluded now
