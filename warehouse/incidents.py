@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -27,6 +27,7 @@ from warehouse.rows import TS, Row, fold_arabic, insert_rows, short_hash
 
 DAY_TOLERANCE = timedelta(days=1)
 _SLACK_DAYS = DAY_TOLERANCE.days
+_SHORT_DAYS = 7  # reports whose date range is at most this long are found by a bisected date scan
 _WIDEN = timedelta(days=3)  # how much more than needed a re-clustering window reads when it must grow
 # How far beyond the new events' dates an exact re-clustering may reach before it settles for their neighbourhood.
 HORIZON = timedelta(days=14)
@@ -107,9 +108,11 @@ class Report:
     actor_ids: list[str]
     actor_names: list[str]
     actor_names_ar: list[str]
-    place_names: set[str] = field(default_factory=set)
-    place_chain: set[str] = field(default_factory=set)
-    area_names: set[str] = field(default_factory=set)
+    place_names: frozenset[str] = frozenset()
+    place_chain: frozenset[str] = frozenset()
+    area_names: frozenset[str] = frozenset()
+    filed_under: tuple[tuple[str, str], ...] = ()  # the keys a _PlaceIndex files this report under
+    looks_up: tuple[tuple[str, str], ...] = ()  # the keys its possible partners are filed under
     # day numbers of the range, its slack and the actor set, computed once: compatible() runs millions of times
     first_day: int = 0
     last_day: int = 0
@@ -117,17 +120,14 @@ class Report:
     actor_set: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        """Precompute the folded names of the place, of its admin parents, and whether it is itself an area."""
+        """Precompute day numbers, the actor set and the folded names of the place (_place_sets)."""
         self.first_day = self.date_start.toordinal() if self.date_start else 0
         self.last_day = self.date_end.toordinal() if self.date_end else 0
         self.day_precise = self.date_precision == "day"
         self.actor_set = frozenset(self.actor_ids)
-        self.place_names = {_place_key(n) for n in (self.location, self.location_ar) if n}
-        admins = {_place_key(n) for n in (self.admin3, self.admin2, self.admin1) if n}
-        self.place_chain = self.place_names | admins
-        # A report placed only at an admin area (a governorate, a district) may cover any place inside it;
-        # an exact place (precision 1) that shares its name with its district is the town, not the district.
-        self.area_names = set() if self.geo_precision == 1 else self.place_names & admins
+        self.place_names, self.place_chain, self.area_names, self.filed_under, self.looks_up = _place_sets(
+            self.location_id, self.location, self.location_ar, self.admin3, self.admin2, self.admin1,
+            self.geo_precision)
 
     @property
     def precision_key(self) -> tuple[int, int, int]:
@@ -142,6 +142,32 @@ def _place_key(name: str) -> str:
     """Fold a place name for comparison: Arabic variants, case, and a leading article (few names, many reports)."""
     folded = fold_arabic(name)
     return _NAME_PREFIX.sub("", folded).replace("-", " ").strip()
+
+
+_PlaceSets = tuple[frozenset[str], frozenset[str], frozenset[str], tuple[tuple[str, str], ...],
+                   tuple[tuple[str, str], ...]]
+
+
+@lru_cache(maxsize=65536)
+def _place_sets(location_id: str | None, location: str | None, location_ar: str | None, admin3: str | None,
+                admin2: str | None, admin1: str | None, geo_precision: int | None) -> _PlaceSets:
+    """The folded names of a place, of it and its admin parents, and of it as an area; its index keys.
+
+    Computed once per distinct place: a dense history names a few places in thousands of reports.
+    """
+    names = frozenset(_place_key(n) for n in (location, location_ar) if n)
+    admins = frozenset(_place_key(n) for n in (admin3, admin2, admin1) if n)
+    chain = names | admins
+    # A report placed only at an admin area (a governorate, a district) may cover any place inside it;
+    # an exact place (precision 1) that shares its name with its district is the town, not the district.
+    area = frozenset() if geo_precision == 1 else names & admins
+    place_id = (("id", location_id),) if location_id else ()
+    # _places_compatible(a, b) holds exactly when a key a looks up is one b is filed under
+    filed_under = (*(("name", n) for n in sorted(names)), *(("chain", n) for n in sorted(chain)),
+                   *(("area", n) for n in sorted(area)), *place_id)
+    looks_up = (*(("name", n) for n in sorted(names)), *(("chain", n) for n in sorted(area)),
+                *(("area", n) for n in sorted(chain)), *place_id)
+    return names, chain, area, filed_under, looks_up
 
 
 def _places_compatible(a: Report, b: Report) -> bool:
@@ -180,61 +206,43 @@ class _PlaceIndex:
     `_places_compatible` holds only between reports that share one of these keys, and dates must touch, so a
     lookup reads the reports of the same places and days instead of every report of the block's dates (a
     governorate with hundreds of events a day made those scans the bulk of a refresh). Reports of short date
-    ranges are kept sorted by start under each key and found by bisection; the few long ones are checked all.
+    ranges are kept sorted by start under each key and found by bisection, single days apart from the rest (a
+    lookup reaches a week back only for ranges that may last a week); the few long ones are checked all.
     """
 
     def __init__(self, reports: list[Report], members: Iterable[int]) -> None:
         """Index the given reports by place id, place name, names of their admin chain and area names."""
         self.reports = reports
-        lists: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i in members:
+        days: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        short: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        self.long: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        # filed in order of start, every key's lists of days and short ranges come out sorted for bisection
+        for i in sorted(members, key=lambda i: reports[i].first_day):
             r = reports[i]
-            keys = [("name", n) for n in r.place_names] + [("chain", n) for n in r.place_chain]
-            keys += [("area", n) for n in r.area_names]
-            if r.location_id:
-                keys.append(("id", r.location_id))
-            for key in keys:
+            span = r.last_day - r.first_day
+            lists = days if span == 0 else short if span <= _SHORT_DAYS else self.long
+            for key in r.filed_under:
                 lists[key].append(i)
-        self.short: dict[tuple[str, str], tuple[list[date], list[int]]] = {}
-        self.long: dict[tuple[str, str], list[int]] = {}
-        for key, found in lists.items():
-            dated = sorted((i for i in found if _span(reports[i]) <= _SHORT), key=lambda i: _start(reports[i]))
-            self.short[key] = ([_start(reports[i]) for i in dated], dated)
-            self.long[key] = [i for i in found if _span(reports[i]) > _SHORT]
+        # (longest span, each key's starts and members)
+        self.sorted = [(0, {key: ([reports[i].first_day for i in found], found) for key, found in days.items()}),
+                       (_SHORT_DAYS,
+                        {key: ([reports[i].first_day for i in found], found) for key, found in short.items()})]
 
     def candidates(self, i: int) -> set[int]:
         """Indexes of the reports whose place and dates may be compatible with report i's (i itself excluded)."""
         r = self.reports[i]
-        keys = [("name", n) for n in r.place_names] + [("chain", n) for n in r.area_names]
-        keys += [("area", n) for n in r.place_chain]
-        if r.location_id:
-            keys.append(("id", r.location_id))
-        first, last = _start(r) - DAY_TOLERANCE - _SHORT, _end(r) + DAY_TOLERANCE
+        last = r.last_day + _SLACK_DAYS
         found: set[int] = set()
-        for key in keys:
-            if key in self.short:
-                starts, members = self.short[key]
-                found.update(members[bisect_left(starts, first) : bisect_right(starts, last)])
+        for key in r.looks_up:
+            for span, lists in self.sorted:
+                if key in lists:
+                    starts, members = lists[key]
+                    found.update(members[bisect_left(starts, r.first_day - _SLACK_DAYS - span) :
+                                         bisect_right(starts, last)])
+            if key in self.long:
                 found.update(self.long[key])
         found.discard(i)
         return found
-
-
-def _start(report: Report) -> date:
-    """First day of a report (reports without dates are never indexed)."""
-    assert report.date_start is not None
-    return report.date_start
-
-
-def _end(report: Report) -> date:
-    """Last day of a report."""
-    assert report.date_end is not None
-    return report.date_end
-
-
-def _span(report: Report) -> timedelta:
-    """How long a report's date range is."""
-    return _end(report) - _start(report)
 
 
 def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
@@ -398,12 +406,13 @@ SELECT x.*, coalesce(ea.ids, []) FROM x LEFT JOIN ea USING (event_id)
 """
 
 
-def _links_in_windows(con: duckdb.DuckDBPyConnection,
-                      windows: dict[str, list[tuple[date, date]]]) -> dict[str, list[Report]]:
+def _links_in_windows(con: duckdb.DuckDBPyConnection, windows: dict[str, list[tuple[date, date]]],
+                      known: Container[str]) -> dict[str, list[Report]]:
     """Read, by type, the reports whose date range touches any of that type's windows, as far as linking needs.
 
     They carry no article, figures or actor names, and their actor ids in no order: they only decide which
-    reports are re-clustered, and those are read whole afterwards.
+    reports are re-clustered, and those are read whole afterwards. Reports already known (and a long one met
+    again in a second window) are skipped.
     """
     spans = [(event_type, lo, hi) for event_type, merged in windows.items() for lo, hi in merged]
     con.register("_windows", pa.table({"event_type": pa.array([s[0] for s in spans], pa.string()),
@@ -414,15 +423,16 @@ def _links_in_windows(con: duckdb.DuckDBPyConnection,
     finally:
         con.unregister("_windows")
     found: defaultdict[str, list[Report]] = defaultdict(list)
+    seen: set[str] = set()
     for (event_id, content_hash, event_type, start, end, precision, location_id, name, name_ar, admin1, admin2,
          admin3, geo, actor_ids) in rows:
+        if event_id in known or event_id in seen:
+            continue
+        seen.add(event_id)
         found[event_type].append(Report(event_id, content_hash, event_type, None, None, start, end, precision, None,
                                         None, location_id, name, name_ar, admin1, admin2, admin3, None, None, None,
                                         geo, "", "", None, actor_ids, [], []))
     return found
-
-
-_SHORT = timedelta(days=7)  # reports whose date range is at most this long are found by a bisected date scan
 
 
 def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
@@ -467,7 +477,14 @@ class _Search:
         for r in self.blockable:
             self.loaded.setdefault(r.event_id, r)
         reports = list(self.loaded.values())
-        linked = _neighbourhoods(reports)
+        links = _neighbourhoods(reports)
+        computed: dict[int, list[int]] = {}
+
+        def linked(i: int) -> list[int]:  # the first round and the walk ask for the seeds' links both
+            if i not in computed:
+                computed[i] = links(i)
+            return computed[i]
+
         index = {r.event_id: i for i, r in enumerate(reports)}
         if not self.rounds:
             self.first_round = {r.event_id: [reports[j] for j in linked(index[r.event_id])] for r in self.blockable}
@@ -502,8 +519,10 @@ def _search_all(con: duckdb.DuckDBPyConnection, seeds: dict[str, list[Report]],
                 horizon: timedelta) -> dict[str, tuple[list[Report], bool]]:
     """affected_reports for each type's seeds at once: one read per round of windows, one of whole reports."""
     searches = {event_type: _Search(found, horizon) for event_type, found in seeds.items()}
+    known = {r.event_id for found in seeds.values() for r in found}  # seeds are read whole already
     while wanted := {event_type: s.wanted for event_type, s in searches.items() if s.wanted}:
-        read = _links_in_windows(con, wanted)
+        known.update(e for s in searches.values() for e in s.loaded)
+        read = _links_in_windows(con, wanted, known)
         for event_type in wanted:
             searches[event_type].absorb(read.get(event_type, []))
     settled = [s for s in searches.values() if not s.exact]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import warehouse
@@ -137,11 +138,16 @@ def test_place_index_finds_every_compatible_pair_a_full_scan_finds() -> None:
         day = rng.randint(1, 28)
         r = _report(f"e{n}", f"a{n // 2}", f"s{n % 5}", day, rng.choice([None, 1, 2]), place=place, geo=geo,
                     actors=rng.choice([("is",), ("sdf",), ("is", "sdf"), ()]),
-                    precision=rng.choice(["day", "day", "month"]))
+                    precision=rng.choice(["day", "day", "week", "month"]))
+        # rebuilt through the constructor, so that its day numbers follow the range
+        if r.date_precision == "week":  # a short range: up to a week from the day
+            r = replace(r, date_end=date(2021, 3, day) + timedelta(days=rng.randint(1, 7)))
         if r.date_precision == "month":  # a long range: the whole month
-            r.date_start, r.date_end = date(2021, 3, 1), date(2021, 3, 31)
+            r = replace(r, date_start=date(2021, 3, 1), date_end=date(2021, 3, 31))
         reports.append(r)
     brute = sorted((i, j) for i in range(len(reports)) for j in range(i + 1, len(reports))
                    if compatible(reports[i], reports[j]))
     assert sorted(_candidate_pairs(reports)) == brute
     assert len(brute) > 100  # the set is dense enough to test something
+    spans = {r.last_day - r.first_day for r in reports}
+    assert 0 in spans and 30 in spans and spans & set(range(1, 8))  # single days, short and long ranges

@@ -215,3 +215,29 @@ def test_a_chain_through_history_is_reclustered_only_near_the_new_report(db_path
         assert far and all(after.get(m) == before[m] for m in far)  # the rest of the chain is untouched
     finally:
         con.close()
+
+
+def test_the_incident_search_reads_reports_that_link_as_whole_ones_do(db_path: Path) -> None:
+    """The search's reports (dates, places and actor ids, every type in one read) link exactly as whole reports do."""
+    from warehouse.incidents import _links_in_windows, compatible, load_reports
+
+    articles, events = generated(150, seed=6)
+    con = warehouse.connect_writer(db_path)
+    try:
+        load_in_batches(con, articles, events, size=150, refresh=False)
+        month = [(date(2021, 2, 1), date(2021, 4, 1))]  # every report of the generated dates
+        read = _links_in_windows(con, dict.fromkeys(TYPES, month), set())
+        for event_type in TYPES:
+            whole = load_reports(con, event_type)
+            thin = read[event_type]
+            assert sorted(r.event_id for r in thin) == [r.event_id for r in whole]
+
+            def pairs(reports: list[Any]) -> set[tuple[str, str]]:
+                return {(a.event_id, b.event_id) for a in reports for b in reports if compatible(a, b)}
+
+            assert pairs(thin) == pairs(whole) and len(pairs(whole)) > 20
+        known = {r.event_id for r in read["attack"][:10]}  # reports the search holds already are not read again
+        again = _links_in_windows(con, {"attack": month}, known)["attack"]
+        assert sorted(r.event_id for r in again) == sorted({r.event_id for r in read["attack"]} - known)
+    finally:
+        con.close()
