@@ -154,8 +154,8 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
                 target.event_type = event.event_type
                 target.generic = False
         if target is None:
-            if event.anaphoric and event.fatalities is None:
-                continue
+            if event.anaphoric and event.fatalities is None and out:
+                continue  # points back to an act told before and adds nothing; the first act told is kept
             if event.remention and event.list_group is not None and not event.actors:
                 _inherit_doers(out, event)
             if event.remention and event.event_type == "shelling" and last_violent is not None:
