@@ -13,6 +13,7 @@ from extraction.text import Words
 _PLURAL_CUES = word_set("casualty_plural_cue")
 _SINGULAR_CUES = word_set("casualty_singular_cue")
 _STOP_WORDS = word_set("casualty_stop")
+_ATTEMPT_WORDS = word_set("casualty_attempt")  # "محاولة اغتيال": the killing word names what was tried
 _SUBSET_WORDS = word_set("casualty_subset")  # "بينهم ثلاثة أطفال": the victims named after are already counted
 _PERSON_AFTER_NUMBER = 3
 _BROKEN_PLURALS = word_set("casualty_broken_plural")
@@ -225,6 +226,8 @@ def count_casualties(
     for i, tok in enumerate(tokens):
         if tok.cue not in ("killed", "injured"):
             continue
+        if i > 0 and tokens[i - 1].text in _ATTEMPT_WORDS:
+            continue  # "محاولة اغتيال قيادي": an attempt on a life, nobody counted dead
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
