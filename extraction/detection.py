@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from extraction.document import Document, Trig, family
 from extraction.grouping import other_act_between
-from extraction.lexicon import Mention, Trigger, requirement_regex, word_set
+from extraction.lexicon import Mention, Trigger, requirement_regex, word_map, word_set
 from extraction.model import VIOLENT_TYPES
 from extraction.text import anchored_finditer
 
@@ -29,6 +29,8 @@ _BLAST_WORDS = ("انفجار", "انفجر", "explosion", "blast")  # the sound
 _ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعيش", "يعيش", "تعاني", "يعاني")
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
 _CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
+_ROLE_WORDS = word_map("protest_role_word")  # "منظمي المظاهرات": a role named after protests
+_GOES_ON = word_set("goes_on")  # "تستمر", "لم تنقطع": with "منذ", a movement that goes on, not one event
 _ROSE_VERBS = word_set("toll_rose_verb")  # "ارتفعت حصيلة ...": the toll of one event, updated
 _SINCE_SPAN = re.compile(
     r"(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:(?:\d+|عده)\s+)?"
@@ -246,6 +248,11 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
     trigger: Trigger = m.entry.value  # type: ignore[assignment]
     if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi) and not _own_day(doc, m, lo, hi):
         return True
+    if trigger.event_type == "protest" and before and _ROLE_WORDS.get(before[0]) in ("person", "activity"):
+        if _ROLE_WORDS[before[0]] == "person" or m.definite:
+            return True  # "أحد منظمي المظاهرات", "بتهمة تنظيم المظاهرات"; "قاموا بتنظيم مظاهرة" is one
+    if _continuing_since(doc, c_start, c_end) and not _own_day(doc, m, lo, hi, since=False):
+        return True  # "تستمر الاحتجاجات في السويداء منذ 20 آب": a movement that goes on, not one protest
     for c in cues:
         kind = c.entry.kind
         if kind == "verbal":
@@ -279,10 +286,23 @@ def _toll_rose(doc: Document, cue: Mention, cues: list[Mention]) -> bool:
     return rose and not any(c.entry.kind == "cumulative" and c.entry.value != "حصيلة" for c in cues)
 
 
-def _own_day(doc: Document, m: Mention, lo: int, hi: int) -> bool:
-    """True when a one-day date of the sentence belongs to this trigger: no other trigger stands between them."""
+def _continuing_since(doc: Document, lo: int, hi: int) -> bool:
+    """True when the clause says something goes on ("تستمر", "لم تنقطع", "ما زالت") since a time ("منذ ...")."""
+    words = doc.words.between(lo, hi)
+    texts = [w for _, _, w in words]
+    since = any(w.lstrip("و") == "منذ" for w in texts)
+    return since and any(w in _GOES_ON or " ".join(pair) in _GOES_ON for w, pair in zip(texts, zip(texts, texts[1:])))
+
+
+def _own_day(doc: Document, m: Mention, lo: int, hi: int, since: bool = True) -> bool:
+    """True when a one-day date of the sentence belongs to this trigger: no other trigger stands between them.
+
+    With `since=False` a date after "منذ" does not count: it is when something began, not the day of an act.
+    """
     others = [t.nstart for t in doc.mentions_in(lo, hi, category="trigger") if t.nstart != m.nstart]
     for d in doc.dates:
+        if not since and doc.word_before(d.nstart, 1) == ["منذ"]:
+            continue
         if lo <= d.nstart < hi and d.precision == "day":
             a, b = sorted((d.nstart, m.nstart))
             if not any(a < t < b for t in others):
