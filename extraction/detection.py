@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from itertools import pairwise
 
 from extraction.document import Document, Trig, family
 from extraction.grouping import other_act_between
@@ -248,9 +249,9 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
     trigger: Trigger = m.entry.value  # type: ignore[assignment]
     if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi) and not _own_day(doc, m, lo, hi):
         return True
-    if trigger.event_type == "protest" and before and _ROLE_WORDS.get(before[0]) in ("person", "activity"):
-        if _ROLE_WORDS[before[0]] == "person" or m.definite:
-            return True  # "أحد منظمي المظاهرات", "بتهمة تنظيم المظاهرات"; "قاموا بتنظيم مظاهرة" is one
+    role = _ROLE_WORDS.get(before[0]) if before and trigger.event_type == "protest" else None
+    if role == "person" or (role == "activity" and m.definite):
+        return True  # "أحد منظمي المظاهرات", "بتهمة تنظيم المظاهرات"; "قاموا بتنظيم مظاهرة" is one
     if _continuing_since(doc, c_start, c_end) and not _own_day(doc, m, lo, hi, since=False):
         return True  # "تستمر الاحتجاجات في السويداء منذ 20 آب": a movement that goes on, not one protest
     for c in cues:
@@ -291,7 +292,8 @@ def _continuing_since(doc: Document, lo: int, hi: int) -> bool:
     words = doc.words.between(lo, hi)
     texts = [w for _, _, w in words]
     since = any(w.lstrip("و") == "منذ" for w in texts)
-    return since and any(w in _GOES_ON or " ".join(pair) in _GOES_ON for w, pair in zip(texts, zip(texts, texts[1:])))
+    pairs = [" ".join(pair) for pair in pairwise(texts)]
+    return since and any(w in _GOES_ON for w in texts + pairs)
 
 
 def _own_day(doc: Document, m: Mention, lo: int, hi: int, since: bool = True) -> bool:
