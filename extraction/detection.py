@@ -32,6 +32,8 @@ _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يت�
 _CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
 _ROLE_WORDS = word_map("protest_role_word")  # "منظمي المظاهرات": a role named after protests
 _GOES_ON = word_set("goes_on")  # "تستمر", "لم تنقطع": with "منذ", a movement that goes on, not one event
+_SINCE_NEAR = 12  # words between "تستمر" and its "منذ ..."
+_SHORT_SINCE = word_set("since_short")  # "منذ صباح اليوم": within the day, a concrete act that goes on
 _ROSE_VERBS = word_set("toll_rose_verb")  # "ارتفعت حصيلة ...": the toll of one event, updated
 _SINCE_SPAN = re.compile(
     r"(?<!\w)[وف]?منذ\s+(?:(?:اكثر من|نحو|قرابه|حوالي)\s+)?(?:(?:\d+|عده)\s+)?"
@@ -288,12 +290,15 @@ def _toll_rose(doc: Document, cue: Mention, cues: list[Mention]) -> bool:
 
 
 def _continuing_since(doc: Document, lo: int, hi: int) -> bool:
-    """True when the clause says something goes on ("تستمر", "لم تنقطع", "ما زالت") since a time ("منذ ...")."""
-    words = doc.words.between(lo, hi)
-    texts = [w for _, _, w in words]
-    since = any(w.lstrip("و") == "منذ" for w in texts)
-    pairs = [" ".join(pair) for pair in pairwise(texts)]
-    return since and any(w in _GOES_ON for w in texts + pairs)
+    """True when the clause says something goes on ("تستمر", "لم تنقطع", "ما زالت") since a time ("منذ ...") near it."""
+    texts = [w for _, _, w in doc.words.between(lo, hi)]
+    pairs = enumerate(pairwise([*texts, ""]))
+    since = [i for i, (w, nxt) in pairs if w.lstrip("و") == "منذ" and nxt not in _SHORT_SINCE]
+    if not since:
+        return False
+    goes_on = [i for i, w in enumerate(texts) if w in _GOES_ON]
+    goes_on += [i for i, pair in enumerate(pairwise(texts)) if " ".join(pair) in _GOES_ON]
+    return any(abs(i - j) <= _SINCE_NEAR for i in goes_on for j in since)
 
 
 def _own_day(doc: Document, m: Mention, lo: int, hi: int, since: bool = True) -> bool:
