@@ -56,6 +56,11 @@ _NOT_NAMES = word_set("place_not_name")
 _ADDITION_WORDS = word_set("place_addition")
 _PLURAL_KIND = word_map("place_list_plural_kind")
 _PLURAL_HEAD = re.compile(r"(?<![\w])[وفبل]?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")\s+")
+# "سيطرت على عدد من البلدات في ريف حلب وهي A، B، C": the places the plural noun announced, listed after "وهي"
+_WHICH_ARE = re.compile(
+    r"(?<!\w)[وفبل]?(?:ال)?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")(?!\w)"
+    r"[^.؛:\n]{0,80}?\s(?:و?هي|و?هم)\s*[:،,]?\s*"
+)
 _FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{3,})")
 _LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و\s\w{2,}|و?\w{2,})")  # a bare space only before "و"
 _NOT_LIST_NAMES = word_set("place_list_not_name")
@@ -185,9 +190,11 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     """
     found: list[PlaceHit] = []
     starts = {h.nstart: h for h in hits}
-    for head in _PLURAL_HEAD.finditer(norm):
-        kind = _PLURAL_KIND[head.group(1)]
-        pos, items, known = head.end(), 0, False
+    heads = [(m.group(1), m.end()) for m in _PLURAL_HEAD.finditer(norm)]
+    heads += [(m.group(1), m.end()) for m in _WHICH_ARE.finditer(norm)]  # "عدد من البلدات ... وهي A، B، C"
+    for plural, start in heads:
+        kind = _PLURAL_KIND[plural]
+        pos, items, known = start, 0, False
         unknown: list[tuple[int, int]] = []
         pending: list[tuple[int, int]] = []  # bare names ("وعكيدات") kept only when a sure item follows them
         in_quotes = norm.startswith('"', pos)  # "بلدات “حاس ومعرزيتا”": inside the quotes every item is a name
@@ -249,7 +256,7 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             if any(h.nstart == a and h.nend == b for h in found):
                 continue  # "قرى وبلدات A وB": both heads lead the same list
             surface = text[_src(text, norm, a, to_norm) : _src(text, norm, b, to_norm)].strip("()# ")
-            found.append(PlaceHit(a, b, surface, None, kind, cue=head.group(1)))
+            found.append(PlaceHit(a, b, surface, None, kind, cue=plural))
     return found
 
 
