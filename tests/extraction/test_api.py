@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
+import pytest
 from needs import needs_shared
 
 from extraction import EXTRACTOR_VERSION, Event, document_json, extract_events
@@ -108,3 +110,21 @@ def test_an_english_texts_actor_keeps_an_arabic_name_ar() -> None:
     actor = doc["events"][0]["actors"][0]
     assert actor["name"] == "Russian Air Force"
     assert actor["name_ar"] == actor["name_ar_canonical"] and re.search("[\u0600-\u06ff]", actor["name_ar"])
+
+
+def test_the_version_follows_the_files_read_at_run_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocklist is read when extracting, so it changes the version; a gazetteer source file does not."""
+    import extraction
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "extractor.py").write_text("x = 1\n", encoding="utf-8")
+    blocklist = tmp_path / "data" / "places_blocklist.tsv"
+    source = tmp_path / "data" / "places_syria.tsv"
+    blocklist.write_text("phrase\twhat\n", encoding="utf-8")
+    source.write_text("id\tname\n", encoding="utf-8")
+    monkeypatch.setattr(extraction, "_PACKAGE", tmp_path)
+    before = extraction._fingerprint()
+    source.write_text("id\tname\nraqib:x\tX\n", encoding="utf-8")
+    assert extraction._fingerprint() == before
+    blocklist.write_text("phrase\twhat\nجامعة حمص\tuniversity\n", encoding="utf-8")
+    assert extraction._fingerprint() != before
