@@ -78,7 +78,7 @@ ORDER BY e.event_id
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     """One event as one article reported it, with what incident matching needs."""
 
@@ -186,12 +186,17 @@ def _actors_compatible(a: Report, b: Report) -> bool:
 
 def compatible(a: Report, b: Report) -> bool:
     """Tell whether two reports from different articles can describe the same incident."""
-    if a.content_hash == b.content_hash or a.event_type != b.event_type or not (a.first_day and b.first_day):
+    return a.event_type == b.event_type and _linkable(a, b) and _places_compatible(a, b)
+
+
+def _linkable(a: Report, b: Report) -> bool:
+    """compatible() but for type and place, which hold for the partners a _PlaceIndex of one block finds."""
+    if a.content_hash == b.content_hash or not (a.first_day and b.first_day):
         return False
     slack = _SLACK_DAYS if a.day_precise and b.day_precise else 0  # day-precise dates may be a day apart
     if a.first_day > b.last_day + slack or b.first_day > a.last_day + slack:
         return False  # the date ranges do not touch
-    return _places_compatible(a, b) and _actors_compatible(a, b)
+    return _actors_compatible(a, b)
 
 
 def _block_key(report: Report) -> tuple[str, str]:
@@ -260,7 +265,7 @@ def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
                 if j < i:
                     continue  # each pair once
                 b = reports[j]
-                if compatible(a, b):
+                if _linkable(a, b):
                     assert a.date_start is not None and b.date_start is not None
                     gap = abs((b.date_start - a.date_start).days)
                     exact = 0 if a.place_names & b.place_names else 1
@@ -444,7 +449,7 @@ def _neighbourhoods(reports: list[Report]) -> Callable[[int], list[int]]:
 
     def linked(i: int) -> list[int]:
         r = reports[i]
-        return sorted(j for j in indexes[_block_key(r)].candidates(i) if compatible(r, reports[j]))
+        return sorted(j for j in indexes[_block_key(r)].candidates(i) if _linkable(r, reports[j]))
 
     return linked
 
