@@ -31,6 +31,7 @@ _ONGOING_ANCHORS = ("تشهد", "يشهد", "تتعرض", "يتعرض", "تعي�
 _ONGOING_VERB = re.compile(r"(?<!\w)[وف]?(?:تشهد|يشهد|تتعرض|يتعرض|تعيش|يعيش|تعاني|يعاني)(?!\w)")
 _CONTINUING = re.compile(r"\w*\s+(?:مستمره|متواصله|متكرره|متزايده|يوميه|شبه يوميه)(?!\w)")
 _ROLE_WORDS = word_map("protest_role_word")  # "منظمي المظاهرات": a role named after protests
+_LIES_UNDER = word_set("control_state_word")  # "الواقعة تحت سيطرة": a state of control
 _GOES_ON = word_set("goes_on")  # "تستمر", "لم تنقطع": with "منذ", a movement that goes on, not one event
 _SINCE_NEAR = 12  # words between "تستمر" and its "منذ ..."
 _SHORT_SINCE = word_set("since_short")  # "منذ صباح اليوم": within the day, a concrete act that goes on
@@ -251,6 +252,8 @@ def _modal(doc: Document, m: Mention, cues: list[Mention], bounds: list[tuple[in
     trigger: Trigger = m.entry.value  # type: ignore[assignment]
     if trigger.form in ("noun", "generic") and _ongoing(doc, m, cues, lo, hi) and not _own_day(doc, m, lo, hi):
         return True
+    if trigger.event_type == "takeover" and before and before[0] in _LIES_UNDER:
+        return True  # "درعا، الواقعة تحت سيطرة قوات النظام": who holds a place, not a capture
     role = _ROLE_WORDS.get(before[0]) if before and trigger.event_type == "protest" else None
     if role == "person" or (role == "activity" and m.definite):
         return True  # "أحد منظمي المظاهرات", "بتهمة تنظيم المظاهرات"; "قاموا بتنظيم مظاهرة" is one
