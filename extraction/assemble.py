@@ -94,4 +94,5 @@ def _confidence(draft: Draft, event: Event) -> float:
     score -= 0.1 if all(t.trigger.form == "casualty" for t in draft.triggers) else 0.0
     score -= 0.05 if draft.quoted else 0.0
     score -= 0.1 if draft.anaphoric else 0.0
+    score += 0.15 if draft.mutual else 0.0  # two sides firing at each other is a clash, whatever the other words
     return round(min(max(score, 0.05), 0.99), 2)

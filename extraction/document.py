@@ -83,6 +83,7 @@ class Draft:
     chain_day: dt.date | None = None  # the day a date told from the event before ("اليوم التالي") resolves to
     listed: list[ListedPlace] = field(default_factory=list)  # "في A وB وC": one event per place
     shells_place: bool = False  # a generic strike by a force that shells: shelling if it hit a settlement
+    mutual: bool = False  # "بشكل متبادل": the wording itself says two sides fired
 
 
 @dataclass

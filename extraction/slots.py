@@ -172,6 +172,7 @@ def apply_type_modifiers(doc: Document, draft: Draft, bounds: list[tuple[int, st
         kinds |= {m.entry.kind for m in doc.mentions_in(c_end, next_end, category="cue")}  # "قصف، نفذته طائرة حربية"
     if draft.event_type == "attack" and "mutual" in kinds:
         draft.event_type = "armed_clash"
+        draft.mutual = True
     if draft.event_type == "shelling" and "air" in kinds:
         draft.event_type = "airstrike"
     repelled = all(doc.norm[t.mention.nstart : t.mention.nend].endswith(_REPEL) for t in draft.triggers)
