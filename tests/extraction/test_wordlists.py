@@ -7,7 +7,8 @@ from pathlib import Path
 from extraction.normalize import normalize_for_match
 
 WORDLISTS = Path(__file__).resolve().parents[2] / "extraction" / "data" / "wordlists.tsv"
-ID_LISTS = frozenset(("state_forces", "air_forces", "air_actor", "shelling_actor"))  # actor ids, not words of a text
+# actor ids, not words of a text
+ID_LISTS = frozenset(("state_forces", "air_forces", "air_actor", "missile_air_actor", "shelling_actor"))
 
 
 def test_every_compared_word_is_normalised() -> None:
