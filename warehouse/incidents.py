@@ -266,11 +266,9 @@ def _candidate_pairs(reports: list[Report]) -> list[tuple[int, int]]:
                     continue  # each pair once
                 b = reports[j]
                 if _linkable(a, b):
-                    assert a.date_start is not None and b.date_start is not None
-                    gap = abs((b.date_start - a.date_start).days)
-                    exact = 0 if a.place_names & b.place_names else 1
-                    shared = len(set(a.actor_ids) & set(b.actor_ids))
-                    scored.append((gap, exact, -shared, i, j))
+                    gap = abs(b.first_day - a.first_day)  # days between the starts
+                    exact = 1 if a.place_names.isdisjoint(b.place_names) else 0
+                    scored.append((gap, exact, -len(a.actor_set & b.actor_set), i, j))
     scored.sort()
     return [(i, j) for _, _, _, i, j in scored]
 
