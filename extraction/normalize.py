@@ -10,6 +10,8 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]"
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‘": "'", "’": "'"})
+# "al‑Qamishli" (a non-breaking hyphen), "ʿAmudah" (an ayn mark): the plain hyphen, no mark at all in a Latin name
+_LATIN_MARKS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "ʿ": "'", "ʾ": "'", "ʻ": "'", "ʼ": "'"})
 
 
 def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -31,7 +33,7 @@ def normalize_ar(text: str) -> str:
 
 
 # The three tables never feed each other, so one pass with their union is the same as three passes.
-_ONE_TABLE: dict[int, str | int | None] = {**_ALEF, **_DIGITS, **_QUOTES}
+_ONE_TABLE: dict[int, str | int | None] = {**_ALEF, **_DIGITS, **_QUOTES, **_LATIN_MARKS}
 _ONE_PAIRS = tuple((chr(k), v if isinstance(v, str) else chr(v or 0)) for k, v in _ONE_TABLE.items())
 _KEPT_RUNS = re.compile("[^\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 
