@@ -294,6 +294,8 @@ def _toll_rose(doc: Document, cue: Mention, cues: list[Mention]) -> bool:
 
 def _continuing_since(doc: Document, lo: int, hi: int) -> bool:
     """True when the clause says something goes on ("تستمر", "لم تنقطع", "ما زالت") since a time ("منذ ...") near it."""
+    if "منذ" not in doc.norm[lo:hi]:
+        return False  # most clauses: no "since", nothing to look at
     texts = [w for _, _, w in doc.words.between(lo, hi)]
     pairs = enumerate(pairwise([*texts, ""]))
     since = [i for i, (w, nxt) in pairs if w.lstrip("و") == "منذ" and nxt not in _SHORT_SINCE]

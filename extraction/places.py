@@ -191,7 +191,8 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     found: list[PlaceHit] = []
     starts = {h.nstart: h for h in hits}
     heads = [(m.group(1), m.end()) for m in _PLURAL_HEAD.finditer(norm)]
-    heads += [(m.group(1), m.end()) for m in _WHICH_ARE.finditer(norm)]  # "عدد من البلدات ... وهي A، B، C"
+    if " هي" in norm or "وهي" in norm or " هم" in norm or "وهم" in norm:  # "عدد من البلدات ... وهي A، B، C"
+        heads += [(m.group(1), m.end()) for m in _WHICH_ARE.finditer(norm)]
     for plural, start in heads:
         kind = _PLURAL_KIND[plural]
         pos, items, known = start, 0, False

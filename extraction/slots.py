@@ -138,17 +138,22 @@ def fill_draft(
     subject_definite = any(c_start <= p < first.pos for p in doc.dropped_definite) or any(
         m.definite and m.entry.kind == "air" for m in doc.mentions_in(c_start, first.pos, category="cue")
     )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
-    around = doc.words.prev_words(first.pos, 1) + doc.words.next_words(first.mention.nend, 2)
-    another = any(w in _NEW_EVENT_WORDS for _, _, w in around)  # "غارات مماثلة", "another attack"
-    spread = doc.words.prev_words(first.pos, 2) + doc.words.next_words(first.mention.nend, 3)
-    another = another or any(w in _SPREAD_VERBS for _, _, w in spread)  # "امتدت الاشتباكات إلى X": fighting at X
-    draft.remention = (definite or subject_definite) and not own_date and not another
+    draft.remention = (definite or subject_definite) and not own_date and not _another_act(doc, first)
     chain_end = min((m.nstart for m in doc.mentions_in(first.pos, hi, kind="reset", category="cue")), default=hi)
     chain_lo = doc.chain_start(first.pos, lo)
     draft.own_place = any(
         max(draft.lo, chain_lo) <= p.nstart < min(draft.hi, chain_end) and p.penalty < 2 for p in places
     )
     draft.quoted = any(a <= first.pos < b for a, b in doc.quotes)
+
+
+def _another_act(doc: Document, first: Trig) -> bool:
+    """"غارات مماثلة", "another attack": another act; "امتدت الاشتباكات إلى X": the fighting at a new place."""
+    before = doc.words.prev_words(first.pos, 2)  # nearest first
+    after = doc.words.next_words(first.mention.nend, 3)
+    if any(w in _NEW_EVENT_WORDS for _, _, w in before[:1] + after[:2]):
+        return True
+    return any(w in _SPREAD_VERBS for _, _, w in before + after)
 
 
 def _ground_fire(doc: Document, draft: Draft, lo: int, hi: int) -> re.Match[str] | None:
