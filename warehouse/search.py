@@ -45,25 +45,34 @@ def index_articles(con: duckdb.DuckDBPyConnection, hashes: Iterable[str], source
         )
     finally:
         con.unregister("_index_hashes")
-    try:
-        con.execute("INSERT INTO search_docs SELECT content_hash, len(words) FROM _index_words")
-        con.execute(
-            "INSERT INTO search_terms SELECT term, content_hash, count(*)::INTEGER "
-            "FROM (SELECT content_hash, unnest(words) AS term FROM _index_words) GROUP BY ALL"
-        )
-        row = con.execute("SELECT count(*) FROM _index_words").fetchone()
-    finally:
-        con.execute("DROP TABLE IF EXISTS _index_words")
+    con.execute("INSERT INTO search_docs SELECT content_hash, len(words) FROM _index_words")
+    con.execute(
+        "INSERT INTO search_terms SELECT term, content_hash, count(*)::INTEGER "
+        "FROM (SELECT content_hash, unnest(words) AS term FROM _index_words) GROUP BY ALL"
+    )
+    row = con.execute("SELECT count(*) FROM _index_words").fetchone()
+    # not in a `finally`: after a failed statement the transaction is aborted and this would hide the error;
+    # a temp table left behind is replaced by the next call and gone when the connection closes
+    con.execute("DROP TABLE _index_words")
     return int(row[0]) if row else 0
 
 
-def refresh_search_index(con: duckdb.DuckDBPyConnection) -> None:
+def _index_in_chunks(con: duckdb.DuckDBPyConnection, hashes: list[str], chunk: int) -> None:
+    """Index articles a chunk at a time: one statement over a whole warehouse's words outgrows the memory limit."""
+    for start in range(0, len(hashes), chunk):
+        index_articles(con, hashes[start : start + chunk])
+
+
+REBUILD_CHUNK = 5_000  # articles per indexing statement of a rebuild (about 30 MB of words at 160 MB)
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection, chunk: int = REBUILD_CHUNK) -> None:
     """Rebuild the whole full-text index from article_search in one transaction (a repair; loads keep it current)."""
     with transaction(con):
         con.execute("DELETE FROM search_terms")
         con.execute("DELETE FROM search_docs")
-        hashes = [str(r[0]) for r in con.execute("SELECT content_hash FROM article_search").fetchall()]
-        index_articles(con, hashes)
+        hashes = [str(r[0]) for r in con.execute("SELECT content_hash FROM article_search ORDER BY 1").fetchall()]
+        _index_in_chunks(con, hashes, chunk)
 
 
 def ensure_search_index(con: duckdb.DuckDBPyConnection) -> None:
@@ -75,7 +84,7 @@ def ensure_search_index(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT content_hash FROM article_search ANTI JOIN search_docs USING (content_hash)").fetchall()]
     if missing:
         with transaction(con):
-            index_articles(con, missing)
+            _index_in_chunks(con, missing, REBUILD_CHUNK)
 
 
 def search_articles(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[dict[str, Any]]:

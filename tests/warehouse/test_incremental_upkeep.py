@@ -114,6 +114,9 @@ def test_incremental_search_index_equals_a_rebuild(db_path: Path) -> None:
         assert len(incremental[0]) == 80
         warehouse.refresh_search_index(con)
         assert [con.execute(sql).fetchall() for sql in tables] == incremental
+        # a rebuild a few articles at a time (what keeps a large warehouse's rebuild inside the memory limit)
+        warehouse.refresh_search_index(con, chunk=7)
+        assert [con.execute(sql).fetchall() for sql in tables] == incremental
     finally:
         con.close()
 
