@@ -39,6 +39,7 @@ CUE_WORDS = frozenset(normalize_ar(word) for word in word_set("gazetteer_cue"))
 _LIST_HEADS = frozenset(normalize_ar(word) for word in word_set("place_list_head"))
 _LIST_CLITICS = re.compile(r"^(?:[وف]?[بل]?(?:ال)?)(?=\w{3})")
 _LIST_WINDOW, _LIST_ITEMS, _ITEM_WORDS = 200, 10, 3  # how far back, how many items, words per item
+_LIST_GAP_CHARS = 6  # characters between two list items ("، و", " و")
 _QUOTES_SPACE = ' "“”«»()'
 _OPENING_MARKS = '"“«('
 _ARABIC_PROCLITICS = re.compile(r"^([وف]?)([بلك]?)$")
@@ -329,6 +330,7 @@ class Gazetteer:
         """
         folded, offsets = _match_text(text)
         found: list[tuple[int, int, str]] = []  # (start in folded, end in folded, key)
+        cue_only: list[tuple[int, int, str]] = []  # names refused only for want of a cue: a list may vouch for them
         for last, (key, elided) in self._automaton.iter(folded):
             length = len(key) - 1 if elided else len(key)
             start = last - length + 1
@@ -340,6 +342,10 @@ class Gazetteer:
             span_start = self._accept_start(text, folded, offsets, start, key, elided, allow_common_words)
             if span_start is not None:
                 found.append((span_start, end, key))
+            elif key in self._cue_keys and _is_arabic(key) and key in self._by_key:
+                relaxed = self._accept_start(text, folded, offsets, start, key, elided, True)
+                if relaxed is not None:
+                    cue_only.append((relaxed, end, key))
         starts = {a for a, _, _ in found}
         found = [  # "Beit" of "Beit Jinn": part of a longer name the gazetteer lacks, unless a name follows
             (a, b, key)
@@ -361,6 +367,8 @@ class Gazetteer:
                 taken.append(item)
                 occupied[item[0] : item[1]] = b"\x01" * (item[1] - item[0])
         taken.sort()
+        if cue_only:
+            taken = _vouched_by_list(folded, taken, cue_only)
         matches: list[PlaceMatch] = []
         for start, end, key in taken:
             if key in self._blocked:
@@ -499,6 +507,39 @@ class Gazetteer:
 
 
 _UNCUED = "\x00"  # marks a found key whose name had no cue before it: only the places free of the cue rule count
+
+
+_LIST_GAP = re.compile(r"[\s\"“”«»()،,]*(?:و\s+)?")  # what may stand between two items of a list
+
+
+def _vouched_by_list(
+    folded: str, taken: list[tuple[int, int, str]], cue_only: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Add names refused for want of a cue that continue a list after a name taken ("كنصفرة وسفوهن")."""
+    taken = sorted(taken)
+    changed = True
+    while changed:
+        changed = False
+        for a, b, key in cue_only:
+            if any(x < b and a < y for x, y, _ in taken):
+                continue  # overlaps a name taken already (or itself, once added)
+            word = _word_start(folded, a)
+            clitic = folded[word:a]
+            if clitic not in ("", "و"):
+                continue
+            previous = max((y for _, y, _ in taken if y <= word), default=None)
+            if previous is not None and word - previous <= _LIST_GAP_CHARS and _joins(folded, previous, word):
+                taken.append((a, b, key))  # "كنصفرة وسفوهن": the known name before vouches for the next one
+                taken.sort()
+                changed = True
+    return taken
+
+
+def _joins(folded: str, end: int, start: int) -> bool:
+    """True when only a list's comma or "و" joins the name ending at `end` to the word starting at `start`."""
+    gap = folded[end:start]
+    conjunction = "،" in gap or "," in gap or gap.strip().startswith("و") or folded.startswith("و", start)
+    return conjunction and _LIST_GAP.fullmatch(gap) is not None
 
 
 def _word_start(folded: str, start: int) -> int:
