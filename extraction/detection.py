@@ -206,6 +206,8 @@ def _concludes(doc: Document, cue: Mention, m: Mention) -> bool:
         return between <= _CONCLUDE_BEFORE or (led and between <= _CONCLUDE_LED)
     if m.nend > cue.nstart or doc.words.distance(m.nend, cue.nstart) > _CONCLUDE_AFTER:
         return False
+    if doc.norm[cue.nstart : cue.nend] == "held":
+        return False  # "the ceasefire having held so far": it lasted; "held talks" names the verb before
     # "الهدنة التي أعلنت عنها روسيا في آب": a truce named by what was done with it once, not concluded now
     return _RELATIVE.isdisjoint(w for _, _, w in doc.words.between(m.nend, cue.nstart))
 
