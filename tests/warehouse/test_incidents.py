@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+import pytest
+
 import warehouse
-from warehouse.incidents import Report, _candidate_pairs, best_figure, cluster_reports, compatible
+from warehouse.incidents import (
+    Report,
+    _candidate_pairs,
+    _neighbourhoods,
+    best_figure,
+    cluster_reports,
+    compatible,
+    update_incidents,
+)
 
 
 def test_three_reports_of_one_clash_become_one_incident(loaded_db: Path) -> None:
@@ -151,3 +163,50 @@ def test_place_index_finds_every_compatible_pair_a_full_scan_finds() -> None:
     assert len(brute) > 100  # the set is dense enough to test something
     spans = {r.last_day - r.first_day for r in reports}
     assert 0 in spans and 30 in spans and spans & set(range(1, 8))  # single days, short and long ranges
+
+
+def test_place_index_partners_are_the_compatible_reports_whatever_their_actors() -> None:
+    """A report's partners, looked up by place, dates and actors, are exactly the reports compatible with it."""
+    rng = random.Random(11)
+    places = [("Hajin", 1), ("al-Bahra", 1), ("Deir ez-Zor", 3)]
+    actor_sets = [("is",), ("sdf",), ("ndf",), ("is", "sdf"), ("ndf", "irgc"), ("irgc",), ()]
+    reports = []
+    for n in range(300):
+        place, geo = rng.choice(places)
+        day = rng.randint(1, 20)
+        r = _report(f"e{n}", f"a{n // 3}", f"s{n % 4}", day, None, place=place, geo=geo,
+                    actors=rng.choice(actor_sets), precision=rng.choice(["day", "day", "week"]))
+        if r.date_precision == "week":
+            r = replace(r, date_end=date(2021, 3, day) + timedelta(days=rng.randint(1, 7)))
+        reports.append(r)
+    links = _neighbourhoods(reports)
+    for i, r in enumerate(reports):
+        assert links(i) == [j for j, b in enumerate(reports) if j != i and compatible(r, b)]
+    # the actors decide: some reports of one place and day are apart only for naming other actors
+    assert any(r.place_names == b.place_names and r.first_day == b.first_day and r.content_hash != b.content_hash
+               and r.actor_set and b.actor_set and r.actor_set.isdisjoint(b.actor_set) for r in reports[:50]
+               for b in reports)
+
+
+def test_an_update_leaves_the_garbage_collector_as_it_found_it(loaded_db: Path, tmp_path: Path) -> None:
+    """update_incidents pauses the cyclic collector while it works and restores its state, even on an error."""
+    con = warehouse.connect_writer(loaded_db)
+    try:
+        assert gc.isenabled()
+        update_incidents(con)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            update_incidents(con)
+            assert not gc.isenabled()  # a caller's choice stands
+        finally:
+            gc.enable()
+    finally:
+        con.close()
+    bare = duckdb.connect(str(tmp_path / "bare.duckdb"))  # no tables: the update fails on its first read
+    try:
+        with pytest.raises(duckdb.CatalogException):
+            update_incidents(bare)
+        assert gc.isenabled()
+    finally:
+        bare.close()
