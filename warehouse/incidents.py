@@ -605,8 +605,7 @@ def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[s
     id goes to one cluster only; a derived id that is taken gets a counter.
     """
     def first(group: list[int]) -> tuple[date, str]:
-        earliest = min(group, key=lambda i: (reports[i].reported or date.max, reports[i].event_id))
-        return reports[earliest].reported or date.max, reports[earliest].event_id
+        return _first_reported(reports, group)
 
     ids: dict[int, str] = {}
     order = sorted(range(len(groups)), key=lambda g: first(groups[g]))
@@ -638,10 +637,37 @@ def _stable_ids(reports: list[Report], groups: list[list[int]], previous: dict[s
     return [ids[g] for g in range(len(groups))]
 
 
+def _first_reported(reports: list[Report], group: list[int]) -> tuple[date, str]:
+    """The date and event id of a cluster's earliest report (its derived id's seed)."""
+    earliest = min(group, key=lambda i: (reports[i].reported or date.max, reports[i].event_id))
+    return reports[earliest].reported or date.max, reports[earliest].event_id
+
+
+class _StoredIds:
+    """Tell which incident ids are stored, remembering answers: what is stored does not change while ids are given.
+
+    Asked first for every cluster's derived id at once: a query per type cost a scan of the incidents each.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Start knowing nothing."""
+        self.con = con
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, wanted: list[str]) -> set[str]:
+        """Which of these ids are stored (asking the warehouse only about ids not asked before)."""
+        unknown = [w for w in wanted if w not in self.known]
+        if unknown:
+            stored = _stored_ids(self.con, unknown)
+            self.known.update((w, w in stored) for w in unknown)
+        return {w for w in wanted if self.known[w]}
+
+
 def _cluster_rows(reports: list[Report], previous: dict[str, str], refreshed_at: datetime,
-                  taken: Callable[[list[str]], set[str]]) -> tuple[list[Row], list[Row]]:
-    """Cluster the reports; return their incidents rows and incident_reports rows."""
-    groups = cluster_reports(reports)
+                  taken: Callable[[list[str]], set[str]],
+                  groups: list[list[int]] | None = None) -> tuple[list[Row], list[Row]]:
+    """Cluster the reports (unless their groups are given); return their incidents rows and incident_reports rows."""
+    groups = cluster_reports(reports) if groups is None else groups
     ids = _stable_ids(reports, groups, previous, taken)
     incidents: list[Row] = []
     links: list[Row] = []
@@ -742,15 +768,20 @@ def _update_incidents(con: duckdb.DuckDBPyConnection, refreshed_at: datetime, ho
     not_yet_deleted = {incident_id for ids in touched.values() for incident_id in ids}
     written_ids: set[str] = set()
 
-    def taken(wanted: list[str]) -> set[str]:
-        return _stored_ids(con, wanted) | (set(wanted) & (written_ids | not_yet_deleted))
+    stored = _StoredIds(con)
 
+    def taken(wanted: list[str]) -> set[str]:
+        return stored(wanted) | (set(wanted) & (written_ids | not_yet_deleted))
+
+    groups = {event_type: cluster_reports(reports) for event_type, reports in affected.items()}
+    stored(sorted(short_hash("incident", _first_reported(affected[event_type], group)[1])
+                  for event_type, type_groups in groups.items() for group in type_groups))
     incidents: list[Row] = []
     links: list[Row] = []
     for event_type in sorted(affected):
         not_yet_deleted -= touched[event_type]
         previous = {e: incident_id for incident_id in touched[event_type] for e in old[incident_id]}
-        rows, type_links = _cluster_rows(affected[event_type], previous, refreshed_at, taken)
+        rows, type_links = _cluster_rows(affected[event_type], previous, refreshed_at, taken, groups[event_type])
         written_ids.update(row["incident_id"] for row in rows)
         incidents.extend(rows)
         links.extend(type_links)

@@ -16,6 +16,7 @@ from warehouse.incidents import (
     Report,
     _candidate_pairs,
     _neighbourhoods,
+    _StoredIds,
     best_figure,
     cluster_reports,
     compatible,
@@ -210,3 +211,17 @@ def test_an_update_leaves_the_garbage_collector_as_it_found_it(loaded_db: Path, 
         assert gc.isenabled()
     finally:
         bare.close()
+
+
+def test_stored_ids_answer_as_the_warehouse_and_remember(loaded_db: Path) -> None:
+    """_StoredIds tells which incident ids are stored and asks about each id once (ids are given between writes)."""
+    con = warehouse.connect_writer(loaded_db)
+    try:
+        ids = [str(r[0]) for r in con.execute("SELECT incident_id FROM incidents ORDER BY 1 LIMIT 3").fetchall()]
+        stored = _StoredIds(con)
+        assert stored([*ids, "incident-not-stored"]) == set(ids)
+        con.execute("DELETE FROM incidents WHERE incident_id = ?", [ids[0]])
+        assert stored([ids[0], "incident-not-stored"]) == {ids[0]}  # remembered, not asked again
+        assert _StoredIds(con)([ids[0], ids[1]]) == {ids[1]}
+    finally:
+        con.close()
