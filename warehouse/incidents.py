@@ -416,6 +416,23 @@ def _reach(report: Report) -> tuple[date, date]:
     return report.date_start - DAY_TOLERANCE, report.date_end + DAY_TOLERANCE
 
 
+def _unread(wanted: list[tuple[date, date]], read: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The parts of merged windows outside the windows read (both sorted): reports touching those were read."""
+    out: list[tuple[date, date]] = []
+    for lo, hi in wanted:
+        for read_lo, read_hi in read:
+            if read_hi < lo or read_lo > hi:
+                continue
+            if read_lo > lo:
+                out.append((lo, read_lo - timedelta(days=1)))
+            lo = max(lo, read_hi + timedelta(days=1))
+            if lo > hi:
+                break
+        if lo <= hi:
+            out.append((lo, hi))
+    return out
+
+
 def _covered(span: tuple[date, date], windows: list[tuple[date, date]]) -> bool:
     """Tell whether a date interval lies inside one of the merged windows."""
     return any(lo <= span[0] and span[1] <= hi for lo, hi in windows)
@@ -424,13 +441,14 @@ def _covered(span: tuple[date, date], windows: list[tuple[date, date]]) -> bool:
 # The search for linked reports reads of each event in its windows only what compatible() needs, for every type
 # at once: the whole rows (article, figures, actor names) of the thousands of reports a dense history puts in a
 # window cost about ten times more to read than these, and a read per type scanned the history tables once per
-# type. The few reports the search keeps are read whole afterwards, in one query (_search_all).
+# type. The few reports the search keeps are read whole afterwards, in one query (_search_all). A semi join: a long
+# report touching several windows is read once (a fifth of the rows of the growth pages' first read were repeats).
 _LINKS_SQL = """
 WITH x AS (
     SELECT x.event_id, x.content_hash, x.event_type, x.date_start, coalesce(x.date_end, x.date_start) AS date_end,
            x.date_precision, x.location_id, x.location_name, x.location_name_ar, x.admin1, x.admin2, x.admin3,
            x.geo_precision
-    FROM events AS x JOIN _windows AS w
+    FROM events AS x SEMI JOIN _windows AS w
     ON x.event_type = w.event_type AND coalesce(x.date_end, x.date_start) >= w.lo AND x.date_start <= w.hi
     WHERE x.content_hash IN (SELECT content_hash FROM articles)
 ), ea AS (
@@ -497,6 +515,9 @@ class _Search:
         self.limits = _merge_windows((lo - horizon, hi + horizon) for lo, hi in self.wanted)
         self.budget = max(_BUDGET_FLOOR, _BUDGET_PER_SEED * len(self.blockable))
         self.first_round: dict[str, list[Report]] = {}
+        # the links of reports whose reach lies inside the windows read: later rounds read no report that touches it,
+        # so these stay whole (by index in `loaded`, whose order later rounds keep); a round redid them all
+        self.complete: dict[int, list[int]] = {}
         self.rounds = 0
         self.exact = True
         self.found: set[str] = set()  # the event ids to re-cluster, once settled
@@ -513,12 +534,17 @@ class _Search:
             self.loaded.setdefault(r.event_id, r)
         reports = list(self.loaded.values())
         links = _neighbourhoods(reports)
-        computed: dict[int, list[int]] = {}
+        computed = self.complete
+        partial: dict[int, list[int]] = {}
 
         def linked(i: int) -> list[int]:  # the first round and the walk ask for the seeds' links both
-            if i not in computed:
-                computed[i] = links(i)
-            return computed[i]
+            if i in computed:
+                return computed[i]
+            if i not in partial:
+                partial[i] = links(i)
+                if _covered(_reach(reports[i]), self.windows):
+                    computed[i] = partial[i]
+            return partial[i]
 
         index = {r.event_id: i for i, r in enumerate(reports)}
         if not self.rounds:
@@ -540,7 +566,7 @@ class _Search:
         elif self.rounds == _ROUNDS or not all(_covered(span, self.limits) for span in short):
             self._settle()
         else:  # read only the dates not read yet; a widened window takes a few days more, to need fewer rounds
-            self.wanted = _merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short)
+            self.wanted = _unread(_merge_windows((lo - _WIDEN, hi + _WIDEN) for lo, hi in short), self.windows)
             self.rounds += 1
 
     def _settle(self) -> None:

@@ -15,8 +15,10 @@ import warehouse
 from warehouse.incidents import (
     Report,
     _candidate_pairs,
+    _merge_windows,
     _neighbourhoods,
     _StoredIds,
+    _unread,
     best_figure,
     cluster_reports,
     compatible,
@@ -225,3 +227,25 @@ def test_stored_ids_answer_as_the_warehouse_and_remember(loaded_db: Path) -> Non
         assert _StoredIds(con)([ids[0], ids[1]]) == {ids[1]}
     finally:
         con.close()
+
+
+def test_unread_windows_are_the_wanted_days_not_read_yet() -> None:
+    """A later search round reads only the days of its windows that no earlier window held."""
+    rng = random.Random(5)
+    start = date(2021, 1, 1)
+
+    def windows(n: int) -> list[tuple[date, date]]:
+        spans = []
+        for _ in range(n):
+            lo = start + timedelta(days=rng.randint(0, 200))
+            spans.append((lo, lo + timedelta(days=rng.randint(0, 15))))
+        return _merge_windows(spans)
+
+    def days(spans: list[tuple[date, date]]) -> set[date]:
+        return {lo + timedelta(days=d) for lo, hi in spans for d in range((hi - lo).days + 1)}
+
+    for _ in range(200):
+        wanted, read = windows(rng.randint(0, 6)), windows(rng.randint(0, 12))
+        unread = _unread(wanted, read)
+        assert days(unread) == days(wanted) - days(read)
+        assert all(lo <= hi for lo, hi in unread) and unread == sorted(unread)
