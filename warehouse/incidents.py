@@ -434,8 +434,9 @@ def _unread(wanted: list[tuple[date, date]], read: list[tuple[date, date]]) -> l
 
 
 def _covered(span: tuple[date, date], windows: list[tuple[date, date]]) -> bool:
-    """Tell whether a date interval lies inside one of the merged windows."""
-    return any(lo <= span[0] and span[1] <= hi for lo, hi in windows)
+    """Tell whether a date interval lies inside one of the merged windows (sorted and apart: only one can hold it)."""
+    k = bisect_right(windows, (span[0], date.max)) - 1  # the last window starting on or before the interval
+    return k >= 0 and span[1] <= windows[k][1]
 
 
 # The search for linked reports reads of each event in its windows only what compatible() needs, for every type

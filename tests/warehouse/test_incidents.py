@@ -15,6 +15,7 @@ import warehouse
 from warehouse.incidents import (
     Report,
     _candidate_pairs,
+    _covered,
     _merge_windows,
     _neighbourhoods,
     _StoredIds,
@@ -249,3 +250,18 @@ def test_unread_windows_are_the_wanted_days_not_read_yet() -> None:
         unread = _unread(wanted, read)
         assert days(unread) == days(wanted) - days(read)
         assert all(lo <= hi for lo, hi in unread) and unread == sorted(unread)
+
+
+def test_a_span_is_covered_when_one_merged_window_holds_it() -> None:
+    """_covered (a bisection) agrees with looking at every window."""
+    rng = random.Random(9)
+    start = date(2021, 1, 1)
+    for _ in range(300):
+        spans = []
+        for _ in range(rng.randint(0, 8)):
+            lo = start + timedelta(days=rng.randint(0, 100))
+            spans.append((lo, lo + timedelta(days=rng.randint(0, 10))))
+        windows = _merge_windows(spans)
+        lo = start + timedelta(days=rng.randint(-5, 110))
+        span = (lo, lo + timedelta(days=rng.randint(0, 6)))
+        assert _covered(span, windows) == any(w_lo <= span[0] and span[1] <= w_hi for w_lo, w_hi in windows)
