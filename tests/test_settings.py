@@ -93,3 +93,16 @@ def test_writer_memory_limit_from_file_or_environment_and_checked(tmp_path: Path
     assert load_settings(None, env={}).writer_memory_limit is None  # the warehouse's own default
     with pytest.raises(SettingsError, match="writer_memory_limit must be a size such as 160MB or 1GB, not 'lots'"):
         load_settings(None, env={"RAQIB_WRITER_MEMORY_LIMIT": "lots"})
+
+
+def test_a_foreground_run_has_no_heartbeat_thread() -> None:
+    """`raqib run` turns Prefect's flow heartbeats off for its own flow only, and gives the setting back after."""
+    from prefect.settings import get_current_settings
+
+    from raqib.cli import foreground_flow
+
+    before = get_current_settings().flows.heartbeat_frequency
+    with foreground_flow():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == before
+    assert before is not None  # Prefect's default keeps heartbeats: the test shows a change, not a default
