@@ -6,13 +6,14 @@ import re
 from dataclasses import replace
 
 from extraction.document import family
-from extraction.lexicon import Lexicon, word_map
+from extraction.lexicon import Lexicon, word_map, word_set
 from extraction.model import VIOLENT_TYPES, Event, EventActor
 from extraction.normalize import normalize_for_match
 
 _DOER_ROLES = frozenset(("actor1", "assoc_actor_1"))
 _STATE_FORCES = word_map("state_forces")  # "قصف النظام", "مسيّرة تركية": the state's armed forces did it
 _WEAPON_DOERS = word_map("weapon_doer")
+_UNKNOWN_HANDS = word_set("unknown_hand")  # actor ids of unnamed attackers ("مسلحون مجهولون")
 _AIR_FORCES = word_map("air_forces")  # "غارات نفذتها روسيا": a state's air strike is its air force's
 # acts only armed forces do: "سيطر النظام على"; a state that meets, agrees or is protested at stays the state
 _FORCE_TYPES = VIOLENT_TYPES | {"takeover", "reinforcement", "arrest"}
@@ -44,6 +45,17 @@ def state_as_forces(events: list[Event], lexicon: Lexicon) -> None:
                 )
 
 
+def unknown_hands_act(events: list[Event]) -> None:
+    """"قتل مسلحون مجهولون، اليوم، القيادي X": unidentified gunmen are the hand of a violent act, never its victim."""
+    for event in events:
+        if event.event_type not in VIOLENT_TYPES or any(a.role in _DOER_ROLES for a in event.actors):
+            continue
+        for i, actor in enumerate(event.actors):
+            if actor.id in _UNKNOWN_HANDS and actor.role == "actor2":
+                event.actors[i] = replace(actor, role="actor1")
+                break
+
+
 def protesters_protest(events: list[Event], lexicon: Lexicon) -> None:
     """Every protest is made by protesters: one whose text names none gets the generic protesters as actor1."""
     protesters = lexicon.actors.get("protesters")
@@ -73,6 +85,7 @@ def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """States as doers become their forces; doerless violent events take the article's one doer of the same family."""
     state_as_forces(events, lexicon)
     protesters_protest(events, lexicon)
+    unknown_hands_act(events)
     doers: dict[str, dict[str, EventActor]] = {}
     for event in events:
         doer = _doer(event)

@@ -8,7 +8,7 @@ from extraction.normalize import normalize_for_match
 
 WORDLISTS = Path(__file__).resolve().parents[2] / "extraction" / "data" / "wordlists.tsv"
 # actor ids, not words of a text
-ID_LISTS = frozenset(("state_forces", "air_forces", "air_actor", "missile_air_actor", "shelling_actor"))
+ID_LISTS = frozenset(("state_forces", "air_forces", "air_actor", "missile_air_actor", "shelling_actor", "unknown_hand"))
 
 
 def test_every_compared_word_is_normalised() -> None:
