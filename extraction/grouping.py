@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from extraction.document import FAMILIES, Document, Draft, Trig
 from extraction.lexicon import word_set
 from extraction.places import PlaceHit
 
 _OTHER_ACT = word_set("other_act_connector")  # "..., كما سقطت قذائف على حرستا": another act, at its own place
-_SUICIDE = re.compile(r"انتحار|فجر نفسه|suicide|blew himself|blowing himself")  # a suicide attack is one explosion
+_SUICIDE = tuple(word_set("suicide_word"))  # a suicide attack is one explosion
 
 
 def group_triggers(
@@ -27,9 +25,8 @@ def group_triggers(
             related = any(t.trigger.event_type in f and current.event_type in f for f in FAMILIES)
             other_act = own_place and other_act_between(doc, current.triggers[-1].pos, t.pos)
             # "a suicide bomber opened fire ... before blowing himself up": one suicide attack, an explosion
-            suicide = {t.trigger.event_type, current.event_type} == {"attack", "explosion"} and _SUICIDE.search(
-                doc.norm, lo, hi
-            ) is not None
+            pair = {t.trigger.event_type, current.event_type} == {"attack", "explosion"}
+            suicide = pair and any(word in doc.norm[lo:hi] for word in _SUICIDE)
             if (
                 (same and not (own_place and own_date) and not other_act)
                 or (related and not own_place and not own_date)

@@ -19,10 +19,9 @@ _NEXT_DAY_WORDS = tuple(word_set("date_next_day_start"))
 _AIR_ACTORS = word_set("air_actor")
 _EXECUTED_BY = word_set("executed_by")  # "قصف ...، نفذته طائرة": the next clause tells who and how
 # fire that may come from the ground: guns, mortars, rockets ("قصف إسرائيلي" alone is an air strike)
-_GROUND_FIRE = re.compile(
-    r"مدفع|هاون|راجم|دباب|صاروخ|صواريخ|قذائف|قذيفه|artillery|mortar|tank|howitzer|rocket|missile|shell"
-)
-_GUN_FIRE = re.compile(r"مدفع|هاون|راجم|دباب|قذائف|قذيفه|artillery|mortar|tank|howitzer|shell")  # no missiles
+_GUNS = r"مدفع|هاون|راجم|دباب|قذائف|قذيفه|artillery|mortar|tank|howitzer|shell"
+_GUN_FIRE = re.compile(_GUNS)  # fire from the ground that is not a missile
+_GROUND_FIRE = re.compile(_GUNS + r"|صاروخ|صواريخ|rocket|missile")  # a gun or a missile
 _MISSILE_AIR_ACTORS = word_set("missile_air_actor")  # "Israeli missile strikes hit the port": from the air
 _SHELLING_ACTORS = word_set("shelling_actor")
 _SETTLEMENTS = frozenset(("town", "village", "city", "neighbourhood"))
