@@ -15,7 +15,9 @@ _UNKNOWN_ITEM = re.compile(r"[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\d]+(?: 
 # the list's own last items, unknown to the gazetteer, between it and the trigger ("A، B، C” لقصف")
 _TRAILING_ITEMS = re.compile(r"(?:[\s\"“”«»]*[،,][\s\"“”«»]*[^\W\dو][^\W\d]*(?: [^\W\d]+)?){0,3}[\s\"“”«»]*")
 _PLURAL_HEADS = frozenset(word_set("place_list_plural_head"))
-_UNKNOWN_AND_ITEMS = re.compile(r"(?:\s*[،,]?\s*وال\w+){1,3}\s*[،,]?\s*و?")
+_UNKNOWN_AND_ITEMS = re.compile(  # optionally the rest of a name matched in part ("زغير جزيرة"), then unknown items
+    r"(?: (?!و)[^\W\d]+(?=\s*[،,]?\s*و))?(?:\s*[،,]?\s*و\s?[^\W\d]+(?: (?!و)[^\W\d]+)?){0,3}\s*[،,]?\s*و?"
+)
 _NOT_ITEMS = word_set("place_list_not_item")
 _INSTRUMENT_PREFIXES = frozenset(("ب", "بال", "وب", "وبال"))
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
