@@ -267,6 +267,8 @@ class Gazetteer:
                 else:
                     unmatched.add(key_of(name))
             names = [place.name_ar, *_split(row["names_ar"]), place.name, *_split(row["names_en"])]
+            if place.kind == "governorate":  # "Daraa province": the governorate, not its city
+                names += [f"{name} province" for name in (place.name, *_split(row["names_en"])) if " " not in name]
             for name in names:
                 key = key_of(name)
                 if key not in unmatched and len(key.replace(" ", "")) >= 3:

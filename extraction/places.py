@@ -71,6 +71,13 @@ _NEXT_WORD = re.compile(r"\s+(\w{2,})")
 # ", Ein Issa and " between two known places: one to three capitalised words, then a comma or "and"
 _ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑-]*){0,2})\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _CAPITAL = re.compile(r"[A-Z]")
+_EN_NAME = r"(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[A-Z][\w'’‑-]*(?:\s+(?:al-|el-)?[A-Z][\w'’‑-]*){0,2}"
+_EN_PLURAL_HEAD = re.compile(  # "the villages of A, B and C": every item of the list is a place
+    r"\b(villages|towns|cities|neighbou?rhoods|districts|hamlets)\s+of\s+"
+    r"(" + _EN_NAME + r"(?:\s*,\s*(?:and\s+)?" + _EN_NAME + r"|\s+and\s+" + _EN_NAME + r"){1,11})"
+)
+_EN_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_EN_PLURAL_KIND = {"villages": "village", "hamlets": "village", "towns": "town", "cities": "city"}
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _UNIT_MEMBERS = word_set("unit_member")
@@ -277,6 +284,30 @@ def _english_list_items(text: str, norm: str, to_norm: Callable[[int], int], hit
     return found
 
 
+def _english_plural_items(text: str, to_norm: Callable[[int], int], hits: list[PlaceHit]) -> list[PlaceHit]:
+    """"the villages of Mezraa, Tayra and Karasa": each capitalised item of an English plural-led list is a place.
+
+    A known name inside a longer item ("Hamra" of "Kfar Hamra") is dropped from `hits`: the item is the place.
+    """
+    if "of " not in text or _CAPITAL.search(text) is None:
+        return []
+    found: list[PlaceHit] = []
+    for head in _EN_PLURAL_HEAD.finditer(text):
+        kind = _EN_PLURAL_KIND.get(head.group(1), "neighbourhood")
+        pos = head.start(2)
+        for piece in _EN_SEPARATOR.split(head.group(2)):
+            a = text.index(piece, pos)
+            b = pos = a + len(piece)
+            na, nb = to_norm(a), to_norm(b)
+            inside = [h for h in hits if na <= h.nstart and h.nend <= nb and (h.nstart, h.nend) != (na, nb)]
+            for h in inside:  # "Kfar Hamra": the gazetteer knew only a part of the item's name
+                hits.remove(h)
+            if any(h.nstart < nb and na < h.nend for h in hits):
+                continue  # the gazetteer knows this item
+            found.append(PlaceHit(na, nb, piece, None, kind))
+    return found
+
+
 def _after_quote(norm: str, pos: int) -> int:
     """Skip a closing quote right after a name."""
     return pos + 1 if norm.startswith('"', pos) else pos
@@ -381,6 +412,7 @@ class PlaceFinder:
                     hits.append(second_hit)
         hits.extend(_plural_list_items(text, norm, to_norm, hits))
         hits.extend(_english_list_items(text, norm, to_norm, hits))
+        hits.extend(_english_plural_items(text, to_norm, hits))
         hits.sort(key=lambda h: h.nstart)
         _place_within(hits, words)
         previous_end = -1
