@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from extraction.document import ActorHit, DocState, Document, Draft, bare
-from extraction.lexicon import Actor, word_set
+from extraction.lexicon import Actor, Trigger, word_set
 from extraction.model import EventActor
 
 _AGENT_MARKERS = word_set("agent_marker")
@@ -16,6 +16,8 @@ _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)"
 _BETWEEN = word_set("between_word")
 _PASSIVE = word_set("passive_word")
 _AMBIGUOUS_PASSIVE = frozenset(("استهدفت", "واستهدفت", "فاستهدفت"))  # active or passive alike without vowels
+_SUBJECT_REACH = 2  # "SDF members opened fire": a head noun may stand between an English subject and its verb
+_ENGLISH_PASSIVE_REACH = 3  # "was (reportedly) attacked": an English passive stands just before its participle
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
 _PARTITIVE = word_set("partitive_word")
 _TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
@@ -151,9 +153,12 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
             others = [h.actor for h in hits if h.actor not in distinct]
             ordered += [(a, "associated") for a in others]
             return _dedupe(ordered)
+    trig_word = doc.words.index_range(draft.lo, trig)[1]
     passive = any(
-        texts[k] in _PASSIVE and not (texts[k] in _AMBIGUOUS_PASSIVE and _has_object(doc, k))
-        for k in range(i, doc.words.index_range(draft.lo, trig)[1])
+        texts[k] in _PASSIVE
+        and not (texts[k] in _AMBIGUOUS_PASSIVE and _has_object(doc, k))
+        and (not texts[k].isascii() or trig_word - k <= _ENGLISH_PASSIVE_REACH)  # "was injured when X opened fire"
+        for k in range(i, trig_word)
     )
     firm_targets: set[int] = set()  # indexes in `ordered` of actors the text marks as hit: never promoted
     for h in sorted(hits, key=lambda h: h.nstart):
@@ -167,6 +172,8 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
                 role = "associated"  # "فرضت طوقاً ومنعت الأهالي": residents are affected, they deploy nothing
         elif id(h) in draft.attached:
             role = "actor1"
+        elif h.actor.actor_type != "Civilians" and _english_subject(doc, h):
+            role = "actor1"  # "when SDF members opened fire": the subject of an active verb did it
         elif draft.event_type in ("arrest", "abduction"):
             victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and before[:1] == ["من"])
             role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
@@ -220,6 +227,20 @@ def _has_object(doc: Document, k: int) -> bool:
             return True
         if not texts[k + 1].startswith("ب") or bare(word) in _OBJECT_STOPS:
             return False  # no instrument ("بقذائف مدفعية ثقيلة") first, or a preposition ("قرب قرية X"): no object
+    return False
+
+
+def _english_subject(doc: Document, hit: ActorHit) -> bool:
+    """True when an English actor is followed within two words by an active trigger ("gunmen attacked", "IS attack")."""
+    if not doc.norm[hit.nstart : hit.nend].isascii():
+        return False
+    following = doc.words.next_words(hit.nend, _SUBJECT_REACH)
+    if not following:
+        return False
+    for m in doc.mentions_in(hit.nend, following[-1][1] + 1, category="trigger"):
+        trigger: Trigger = m.entry.value  # type: ignore[assignment]
+        if trigger.form != "casualty" and not _PASSIVE.intersection(doc.word_before(m.nstart, 1)):
+            return True
     return False
 
 
