@@ -106,6 +106,26 @@ def militia_variants(phrase: str) -> list[str]:
     return [phrase[: match.start()] + form + phrase[match.end() :] for form in forms]
 
 
+_HAS_DIGIT = re.compile("[0-9]")
+_GLUED_NUMBER = re.compile("(?<=[\u0621-\u064a])(?=[0-9])|(?<=[0-9])(?=[\u0621-\u064a])")
+
+
+def _split_at(norm: str, offsets: list[int], cuts: list[int]) -> tuple[str, list[int]]:
+    """`norm` with a space inserted at each cut; the space maps to the source offset of the character after it."""
+    pieces: list[str] = []
+    out: list[int] = []
+    pos = 0
+    for cut in cuts:
+        pieces.append(norm[pos:cut])
+        out.extend(offsets[pos:cut])
+        pieces.append(" ")
+        out.append(offsets[cut])
+        pos = cut
+    pieces.append(norm[pos:])
+    out.extend(offsets[pos:])
+    return "".join(pieces), out
+
+
 def normalize_for_match(text: str) -> tuple[str, list[int]]:
     """Normalise for dictionary matching: `normalize_keep_offsets`, lower case, runs of space folded to one.
 
@@ -116,6 +136,9 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     if len(lowered) == len(norm):
         norm = lowered
     norm = _replace_all(norm, _SPACE_PAIRS)
+    glued = [m.start() for m in _GLUED_NUMBER.finditer(norm)] if _HAS_DIGIT.search(norm) else []
+    if glued:  # "قتل18 شخصاً": a number glued to a word is a word of its own
+        norm, offsets = _split_at(norm, offsets, glued)
     if "  " not in norm:
         return norm, offsets
     pieces: list[str] = []

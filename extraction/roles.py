@@ -16,6 +16,7 @@ _SAME_AFTER = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)"
 _BETWEEN = word_set("between_word")
 _PASSIVE = word_set("passive_word")
 _AMBIGUOUS_PASSIVE = frozenset(("استهدفت", "واستهدفت", "فاستهدفت"))  # active or passive alike without vowels
+_NOT_BY_CIVILIANS = frozenset(("reinforcement", "takeover", "defection", "armed_clash"))  # civilians are no side
 _SUBJECT_REACH = 2  # "SDF members opened fire": a head noun may stand between an English subject and its verb
 _ENGLISH_PASSIVE_REACH = 3  # "was (reportedly) attacked": an English passive stands just before its participle
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
@@ -168,8 +169,8 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
             role = "actor1" if not ordered else "actor2"
             if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
                 role = "associated"
-            if draft.event_type in ("reinforcement", "takeover", "defection") and h.actor.actor_type == "Civilians":
-                role = "associated"  # "فرضت طوقاً ومنعت الأهالي": residents are affected, they deploy nothing
+            if draft.event_type in _NOT_BY_CIVILIANS and h.actor.actor_type == "Civilians":
+                role = "associated"  # "فرضت طوقاً ومنعت الأهالي", "قتل 5 بينهم طفل في اشتباكات": affected, not a side
         elif id(h) in draft.attached:
             role = "actor1"
         elif h.actor.actor_type != "Civilians" and _english_subject(doc, h):
