@@ -150,6 +150,7 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         t
         for t in out
         if t.trigger.event_type in VIOLENT_TYPES
+        or t.trigger.event_type == "meeting"  # "اتفاق لوقف إطلاق النار وإيقاف القصف": the deal stops the strikes
         or not any(t.pos < v and doc.words.distance(t.mention.nend, v) <= 4 for v in definite_violent)
     ]  # "طوق حول موقع الاستهداف"
     violent_ends = [t.mention.nend for t in out if t.trigger.event_type in VIOLENT_TYPES]
