@@ -78,8 +78,11 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
 
 
 def _plural_led(doc: Document, first: PlaceHit) -> bool:
-    """True when a plural place word leads the list ("أحياء A وB", "قرى A وB"): every item is a place."""
-    return any(word in _PLURAL_HEADS or word[1:] in _PLURAL_HEADS for word in doc.word_before(first.nstart, 1))
+    """True when a plural place word leads the list ("أحياء A وB", "قرى A وB", "كل من A وB"): every item is a place."""
+    before = doc.word_before(first.nstart, 2)  # nearest first
+    if before == ["من", "كل"]:
+        return True
+    return any(word in _PLURAL_HEADS or word[1:] in _PLURAL_HEADS for word in before[:1])
 
 
 def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> bool:
@@ -91,6 +94,9 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
         w in _NOT_ITEMS for w in _TOKEN.findall(gap)
     ):
         return True  # "أحياء الشيخ سعيد والأنصاري والكلاسة": items the gazetteer lacks keep the list going
+    for area in doc.places:  # "قرية A في ريف إدلب الجنوبي، وقرية B": the area holding an item does not end the list
+        if lo <= area.nstart and area.nend <= hi and area.rank > _MAX_RANK and area.penalty < 2:
+            gap = gap[: area.nstart - lo] + " " * (area.nend - area.nstart) + gap[area.nend - lo :]
     tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(_IN_ADDITION_TO.sub(" و ", gap))]
     if not ("،" in gap or "," in gap or any(t == "و" or t.startswith("و") or t == "and" for _, t in tokens)):
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places

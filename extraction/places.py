@@ -61,7 +61,7 @@ _WHICH_ARE = re.compile(
     r"(?<!\w)[وفبل]?(?:ال)?(" + "|".join(map(re.escape, _PLURAL_KIND)) + r")(?!\w)"
     r"[^.؛:\n]{0,80}?\s(?:و?هي|و?هم)\s*[:،,]?\s*"
 )
-_FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{3,})")
+_FIRST_ITEM = re.compile(r"[\"«]?\s*(\w{2,})")  # two letters: "تل رفعت" opens a list too
 _LIST_ITEM = re.compile(r"(?:\s*[،,]\s*|\s+(?=[\"«]?و))[\"«]?\s*(و\s\w{2,}|و?\w{2,})")  # a bare space only before "و"
 _NOT_LIST_NAMES = word_set("place_list_not_name")
 _MAX_LIST_ITEMS = 12
