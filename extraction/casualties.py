@@ -25,6 +25,7 @@ _DUAL_VERBS = word_set("casualty_dual_verb")  # "ممرضان قتلا": two peo
 _INJURY_PRONOUNS = word_set("casualty_injury_pronoun")  # "إصابته": his wounding, one person hurt
 _DUAL_PRONOUNS = word_set("casualty_dual_pronoun")  # "مقتلهما", "إصابتهما": the two of them
 _GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
+_ONE_OF = frozenset(("احد", "احدي"))  # "أحد عناصر", "إحدى السيدات": one person of a group
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
 _UNIT_STEMS = tuple(word.removeprefix("ال") for word in word_set("unit_word"))  # "اللواء 93": a unit's number
@@ -230,6 +231,8 @@ def count_casualties(
             continue  # "محاولة اغتيال قيادي": an attempt on a life, nobody counted dead
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
+        if i + 1 < len(tokens) and tokens[i + 1].text in _ONE_OF and tokens[i + 1].number is None:
+            count, vague = 1, False  # "قتل أحد عناصر قوات النظام": one of them, not the plural after
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if (
             tok.text.isascii()
