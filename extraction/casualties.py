@@ -25,6 +25,7 @@ _DUAL_VERBS = word_set("casualty_dual_verb")  # "ممرضان قتلا": two peo
 _INJURY_PRONOUNS = word_set("casualty_injury_pronoun")  # "إصابته": his wounding, one person hurt
 _DUAL_PRONOUNS = word_set("casualty_dual_pronoun")  # "مقتلهما", "إصابتهما": the two of them
 _GROUP_NOUNS = word_set("casualty_group_noun")  # "من عائلة واحدة": one family, not one victim
+_IN_ADDITION = frozenset(("بالاضافه", "اضافه", "وبالاضافه", "علاوه", "فضلا"))  # "in addition to": one more group
 _ONE_OF = frozenset(("احد", "احدي"))  # "أحد عناصر", "إحدى السيدات": one person of a group
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
@@ -290,14 +291,16 @@ def count_casualties(
             ):
                 vague = True  # "مقتل جنود", "مقتل مدنيين": people, but how many is not said
         result.civilians = result.civilians or (civilians and tok.cue == "killed")
+        # "ما أدى لمقتل 4 عناصر، بالإضافة لمقتل انتحاري": a second group of the same toll adds to the first
+        added = i > 0 and (tokens[i - 1].text in _IN_ADDITION or (i > 1 and tokens[i - 2].text in _IN_ADDITION))
         if tok.cue == "killed":
             if count is not None:
-                result.killed = max(result.killed or 0, count)
+                result.killed = (result.killed or 0) + count if added else max(result.killed or 0, count)
             elif vague:
                 result.killed_vague = True
         else:
             if count is not None:
-                result.injured = max(result.injured or 0, count)
+                result.injured = (result.injured or 0) + count if added else max(result.injured or 0, count)
             elif vague:
                 result.injured_vague = True
     if both_vague:
