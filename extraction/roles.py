@@ -26,7 +26,8 @@ _ROLE_LINKERS = word_set("role_linker")
 _KILLING_VERBS = word_set("casualty_assassination_verb")
 _MILITIA_WORDS = tuple(word_set("militia_word"))
 _DETAINED_PEOPLE = word_set("detained_person")
-_LOCATIVE = word_set("place_preposition") | {"of", "from"}  # before a name that is a place and an actor
+_LOCATIVE = word_set("place_preposition") | {"of", "from", "capital"}  # before a name that is a place and an actor
+_SOURCE_BEFORE = word_set("actor_source_before")  # "..., said the Interior Ministry", "بحسب وزارة الداخلية"
 _OBJECT_STOPS = word_set("place_preposition")
 _OBJECT_WINDOW = 6  # words after an ambiguous verb in which its object may stand, past an instrument
 _OBJECT_CUES = word_set("place_list_plural_kind") | frozenset(word_set("place_cue_kind"))
@@ -49,6 +50,8 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
         if actor.strength != "anaphor":
             if (m.nstart, m.nend) in places and bare_before(doc, m.nstart) in _LOCATIVE:
                 continue  # "in the east of Damascus": the city, not the government named after it
+            if _source_of_report(doc, m.nstart):
+                continue  # "..., said the Syrian Interior Ministry": who tells of the event, not who took part
             if doc.norm.startswith(_MILITIA_WORDS, m.nstart):  # "ميليشيا الحرس الثوري" as one name
                 doc.called_militia.add(actor.id)
             hits.append(ActorHit(m.nstart, m.nend, actor))
@@ -209,6 +212,19 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
                 ordered[i] = (actor, "actor1")
                 break
     return _dedupe(ordered)
+
+
+def _source_of_report(doc: Document, pos: int) -> bool:
+    """True when a reporting word ("said", "according to", "بحسب", "نقلا عن") stands right before the actor."""
+    words = doc.words.prev_words(pos, 3)  # nearest first; "the" may stand between ("said the ministry")
+    if words and words[0][2] == "the":
+        words = words[1:]
+    if not words:
+        return False
+    start, _, word = words[0]
+    if word in ("said", "says"):  # ", said the ministry" tells who spoke; "sources said the X group's men" does not
+        return doc.norm[:start].rstrip().endswith((",", '"', "'"))
+    return word in _SOURCE_BEFORE or (len(words) > 1 and f"{words[1][2]} {word}" in _SOURCE_BEFORE)
 
 
 def bare_before(doc: Document, pos: int) -> str:
