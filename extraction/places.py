@@ -28,6 +28,7 @@ KIND_RANK = {
     "village": 1,
     "town": 2,
     "city": 3,
+    "road": 3,
     "subdistrict": 4,
     "district": 5,
     "desert": 5,
@@ -95,6 +96,8 @@ _EXAMPLE_WORDS = word_set("place_example")
 _DESTINATION_WORDS = word_set("place_destination")
 _COUNTRYSIDE_WORDS = word_set("place_countryside")
 _BETWEEN_WORDS = word_set("between_word")
+_ROAD_WORDS = word_set("place_road")  # "طريق دمشق - عمان": the towns a road joins name the road, not where it was hit
+_METONYM_WORDS = word_set("place_metonym")  # "حكومة دمشق": the government, not the city
 _TRANSFER_STEMS = tuple(word_map("place_transfer_stem"))  # "نُقل إلى X", "أسعف إلى مشفى X": a destination
 _ANAPHORS = {word: tuple(kinds.split("|")) if kinds else () for word, kinds in word_map("place_anaphor").items()}
 _SAME_RE = re.compile(r"\s+(?:ذاتها|نفسها|ذاته|نفسه)(?!\w)")
@@ -416,6 +419,8 @@ class PlaceFinder:
         hits.sort(key=lambda h: h.nstart)
         _place_within(hits, words)
         previous_end = -1
+        previous_road: PlaceHit | None = None  # a town right after a road word, waiting for the road's other end
+        roads: list[PlaceHit] = []
         for h in hits:
             window = words.prev_words(h.nstart, _STATIONED_WINDOW)
             # "قوات النظام المتمركزة في خان شيخون": where the gunners stand; only the first place after the word
@@ -436,7 +441,22 @@ class PlaceFinder:
                 w in _DESTINATION_WORDS and (i + 1 >= len(window) or window[i + 1][2] not in _ADDITION_WORDS)
                 for i, (_, _, w) in enumerate(window[:3])
             )  # "بالإضافة إلى قريتي X": one more place of the same list, not where anyone was taken
-            if not _DIRECTION_WORDS.isdisjoint(before[:2]):
+            road = bool(before) and (
+                before[0] in _ROAD_WORDS or (len(before) > 1 and before[0] == "الدولي" and before[1] in _ROAD_WORDS)
+            )
+            joined = previous_road is not None and norm[previous_road.nend : h.nstart].strip() in ("-", "–", "—")
+            if road or joined:
+                h.penalty = 2  # "طريق دمشق – السويداء": both ends name the road, which is the place
+                if joined and previous_road is not None:
+                    start = words.prev_words(previous_road.nstart, 1)[0][0]
+                    surface = text[_src(text, norm, start, to_norm) : _src(text, norm, h.nend, to_norm)]
+                    roads.append(PlaceHit(start, h.nend, surface, None, "road", within=previous_road.place))
+                previous_road = h if road else None
+                continue
+            previous_road = None
+            if before and before[0] in _METONYM_WORDS:
+                h.penalty = 2  # "قوات حكومة دمشق": who rules there, not where it happened
+            elif not _DIRECTION_WORDS.isdisjoint(before[:2]):
                 h.penalty = 2  # "جنوب دير الزور": somewhere relative to the place, not at it
             elif (
                 h.origin
@@ -449,6 +469,8 @@ class PlaceFinder:
             elif h.near:
                 h.penalty = 1
             h.home = kin and not h.from_origin and h.penalty == 2 and not stationed and not h.example
+        if roads:
+            hits = sorted(hits + roads, key=lambda h: h.nstart)
         for hit, following in pairwise(hits):
             hit.beside = (
                 hit.place is None
