@@ -23,7 +23,7 @@ from extraction.grouping import group_triggers
 from extraction.lexicon import Lexicon, Mention, load_lexicon
 from extraction.model import VIOLENT_TYPES, Event
 from extraction.normalize import normalize_for_match
-from extraction.places import PlaceFinder
+from extraction.places import DATELINE_PENALTY, PlaceFinder
 from extraction.roles import resolve_actors
 from extraction.sentence_model import SentenceModel, features, load_model
 from extraction.slots import fill_draft, follow_up_injured, follow_up_toll
@@ -57,7 +57,7 @@ class Extractor:
         places = self.places.find(text, norm, to_norm, words, mentions)
         for hit in places:  # "دمشق 28 ابريل (شينخوا)": where the report was filed, a place of last resort
             if any(to_norm(a) <= hit.nstart < to_norm(b) for a, b in datelines):
-                hit.penalty = max(hit.penalty, 2)
+                hit.penalty = DATELINE_PENALTY
         calendar_at: dict[str, list[int]] = {"month": [], "weekday": []}
         for m in raw:
             if m.entry.category == "calendar":

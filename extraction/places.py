@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from extraction.gazetteer import Gazetteer, Place, PlaceContext, PlaceMatch
 
 # Specificity of a kind of place: lower is more precise (a neighbourhood beats its city, a village its district).
+DATELINE_PENALTY = 3  # "دمشق 28 ابريل (شينخوا)": where a report was filed, the loosest tie to an event
 KIND_RANK = {
     "neighbourhood": 0,
     "base": 0,
@@ -499,6 +500,10 @@ class PlaceFinder:
             best = _best(in_span, trig)
             if anaphor is not None and _loc_key(anaphor) < (best.penalty >= 2, best.rank, best.penalty):
                 return anaphor, "anaphor"  # "وسط القرية" beats a region or a place only named as origin
+            if best.penalty >= DATELINE_PENALTY:  # only the dateline in the span: the sentence's own place is better
+                firm = [p for p in places if p.penalty < 2 and not p.example]
+                if firm:
+                    return _best(firm, trig).location(), "sentence"
             return best.location(), "span"
         if anaphor is not None:
             return anaphor, "anaphor"
