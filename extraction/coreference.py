@@ -169,7 +169,33 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
         _absorb(target, event)
         previous = target
         last_violent = target if target.event_type in VIOLENT_TYPES else last_violent
-    return out
+    return _without_summaries(out, lexicon)
+
+
+def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
+    """Drop an event placed only at an area when two or more events of its type lie inside that area.
+
+    "خرجت مظاهرات في مدن وبلدات محافظة إدلب ... شملت A وB وC": the lede sums up the events the article then lists
+    one by one; its actors go to those that name none. An area event with a toll of its own stays.
+    """
+    kept: list[Event] = []
+    for event in events:
+        inner = [
+            other
+            for other in events
+            if other is not event
+            and other.event_type == event.event_type
+            and contains(event.location, other.location)
+            and _dates_compatible(event, other)
+            and _actors_compatible(event, other, lexicon)
+        ]
+        if len(inner) < 2 or event.fatalities or event.injured:
+            kept.append(event)
+            continue
+        for other in inner:
+            if not any(a.actor_type != "Civilians" and a.role != "actor1" for a in other.actors):
+                _absorb(other, replace(event, location=other.location, fatalities=None, injured=None))
+    return kept
 
 
 def _inherit_doers(out: list[Event], event: Event) -> None:

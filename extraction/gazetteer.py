@@ -271,6 +271,8 @@ class Gazetteer:
                 names += [f"{name} province" for name in (place.name, *_split(row["names_en"])) if " " not in name]
             for name in names:
                 key = key_of(name)
+                if key.startswith("محافظه ") and place.kind != "governorate":
+                    continue  # "محافظة إدلب" names the governorate, whatever a source lists for its city
                 if key not in unmatched and len(key.replace(" ", "")) >= 3:
                     by_key.setdefault(key, set()).add(place.id)
         self._by_key: dict[str, tuple[Place, ...]] = {

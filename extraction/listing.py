@@ -79,9 +79,11 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
 
 def _plural_led(doc: Document, first: PlaceHit) -> bool:
     """True when a plural place word leads the list ("أحياء A وB", "قرى A وB", "كل من A وB"): every item is a place."""
-    before = doc.word_before(first.nstart, 2)  # nearest first
-    if before == ["من", "كل"]:
+    before = doc.word_before(first.nstart, 4)  # nearest first
+    if before[:2] == ["من", "كل"]:
         return True
+    if before[:1] == ["منها"]:  # "في عدة مدن، منها A وB": the towns the plural word announced
+        return any(word in _PLURAL_HEADS or word[1:] in _PLURAL_HEADS for word in before[1:])
     return any(word in _PLURAL_HEADS or word[1:] in _PLURAL_HEADS for word in before[:1])
 
 

@@ -312,6 +312,14 @@ def _english_plural_items(text: str, to_norm: Callable[[int], int], hits: list[P
     return found
 
 
+def _members_of_places(words: Words, window: list[tuple[int, int, str]]) -> bool:
+    """True when "منها"/"including" follows a plural place word ("في عدة مدن، منها A وB"): the places it names."""
+    for start, _, word in window[:3]:
+        if word in ("منها", "including"):
+            return any(w in _PLURAL_KIND or w[1:] in _PLURAL_KIND for _, _, w in words.prev_words(start, 2))
+    return False
+
+
 def _after_quote(norm: str, pos: int) -> int:
     """Skip a closing quote right after a name."""
     return pos + 1 if norm.startswith('"', pos) else pos
@@ -437,7 +445,7 @@ class PlaceFinder:
             kin = not _KIN_WORDS.isdisjoint(before[:3])
             h.origin = h.from_origin or kin
             h.near = not _NEAR_WORDS.isdisjoint(before[:2])
-            h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3])
+            h.example = not _EXAMPLE_WORDS.isdisjoint(before[:3]) and not _members_of_places(words, window)
             h.destination = any(
                 w in _DESTINATION_WORDS and (i + 1 >= len(window) or window[i + 1][2] not in _ADDITION_WORDS)
                 for i, (_, _, w) in enumerate(window[:3])

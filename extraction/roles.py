@@ -92,6 +92,10 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
             rebels = [h for h in named if h.actor_type == "Rebel Groups"]
             if rebels:  # "التنظيم": the armed organisation named before (usually ISIS)
                 hits.append(ActorHit(m.nstart, m.nend, rebels[-1], anaphor=True))
+        elif actor.id == "body_anaphor":
+            bodies = [h for h in named if h.name_ar.startswith("هيئة")]
+            if bodies:  # "الهيئة": the body named before by its full name ("هيئة تحرير الشام")
+                hits.append(ActorHit(m.nstart, m.nend, bodies[-1], anaphor=True))
         elif actor.id == "cell_anaphor":
             if any(s.nstart - m.nend >= 0 and doc.words.distance(m.nend, s.nstart) <= 3 for s in strong):
                 continue  # "خلية لتنظيم داعش": the name follows
