@@ -72,6 +72,22 @@ def protesters_protest(events: list[Event], lexicon: Lexicon) -> None:
         event.actors = [first, *others]
 
 
+def protests_share_target(events: list[Event]) -> None:
+    """Protests that name no one they are against take the one target the article's other protests name.
+
+    "خرجت مظاهرات ضد الهيئة ... وشملت المظاهرات مدن A وB": a wave of protests against one body is against it
+    everywhere it is told; with two or more targets named, nothing is inferred.
+    """
+    protests = [e for e in events if e.event_type == "protest"]
+    targets = {a.id: a for e in protests for a in e.actors if a.role == "actor2" and a.actor_type != "Civilians"}
+    if len(targets) != 1:
+        return
+    target = next(iter(targets.values()))
+    for event in protests:
+        if not any(a.role == "actor2" or a.id == target.id for a in event.actors):
+            event.actors.append(replace(target))
+
+
 def _weapon_doer(event: Event, lexicon: Lexicon) -> EventActor | None:
     """"ألقت مروحيات براميل متفجرة": the one side that used the weapon the event's sentence names."""
     found = _WEAPON.search(normalize_for_match(event.evidence or "")[0].lower())
@@ -85,6 +101,7 @@ def attribute_doers(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """States as doers become their forces; doerless violent events take the article's one doer of the same family."""
     state_as_forces(events, lexicon)
     protesters_protest(events, lexicon)
+    protests_share_target(events)
     unknown_hands_act(events)
     doers: dict[str, dict[str, EventActor]] = {}
     for event in events:

@@ -273,6 +273,8 @@ class Gazetteer:
                 key = key_of(name)
                 if key.startswith("محافظه ") and place.kind != "governorate":
                     continue  # "محافظة إدلب" names the governorate, whatever a source lists for its city
+                if key.startswith("مدينه ") and place.kind in _AREA_KINDS:
+                    continue  # "مدينة إدلب" names the city, whatever a source lists for its district
                 if key not in unmatched and len(key.replace(" ", "")) >= 3:
                     by_key.setdefault(key, set()).add(place.id)
         self._by_key: dict[str, tuple[Place, ...]] = {
@@ -507,9 +509,10 @@ class Gazetteer:
             return None
         if not text[offsets[start]].isupper():  # English place names are capitalised
             return None
-        return _extend_over_article(folded, start)
+        return _extend_over_article(folded, start, text, offsets)
 
 
+_AREA_KINDS = frozenset(("governorate", "district", "subdistrict", "region", "desert"))
 _UNCUED = "\x00"  # marks a found key whose name had no cue before it: only the places free of the cue rule count
 
 
@@ -602,14 +605,20 @@ def _longer_english_name(text: str, after: int) -> bool:
     return match is not None and match.group(1).lower() not in _ENGLISH_PLACE_WORDS
 
 
-def _extend_over_article(folded: str, start: int) -> int:
-    """Include a preceding English article ("al-", "ad-", "el ") in the surface of an English match."""
+def _extend_over_article(folded: str, start: int, text: str, offsets: list[int]) -> int:
+    """Include a preceding English article ("al-", "ad-", "el ") in the surface of an English match.
+
+    Written apart, only "al" and "el" are articles: "such as Qamishli", "at Tal Abyad" keep their English word.
+    """
     if start >= 2 and folded[start - 1] == " ":
         begin = start - 1
         while begin > 0 and folded[begin - 1].isalpha():
             begin -= 1
-        if folded[begin : start - 1] in _ENGLISH_ARTICLES and (begin == 0 or not folded[begin - 1].isalnum()):
-            return begin
+        article = folded[begin : start - 1]
+        if article in _ENGLISH_ARTICLES and (begin == 0 or not folded[begin - 1].isalnum()):
+            joined = text[offsets[start - 1]] != " "  # "as-Suwayda": a hyphen joins the article to the name
+            if joined or article in ("al", "el"):
+                return begin
     return start
 
 

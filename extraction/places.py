@@ -80,6 +80,7 @@ _EN_PLURAL_HEAD = re.compile(  # "the villages of A, B and C": every item of the
 )
 _EN_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _EN_PLURAL_KIND = {"villages": "village", "hamlets": "village", "towns": "town", "cities": "city"}
+_EN_PLURAL_WORDS = frozenset((*_EN_PLURAL_KIND, "neighborhoods", "neighbourhoods", "districts", "areas"))
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _UNIT_MEMBERS = word_set("unit_member")
@@ -312,11 +313,15 @@ def _english_plural_items(text: str, to_norm: Callable[[int], int], hits: list[P
     return found
 
 
+_MEMBERS_WORDS = frozenset(("منها", "لاسيما", "سيما", "خاصه", "including", "as"))  # "as": "cities such as A"
+
+
 def _members_of_places(words: Words, window: list[tuple[int, int, str]]) -> bool:
-    """True when "منها"/"including" follows a plural place word ("في عدة مدن، منها A وB"): the places it names."""
+    """True when "منها"/"such as" follows a plural place word ("في عدة مدن، منها A وB"): the places it names."""
     for start, _, word in window[:3]:
-        if word in ("منها", "including"):
-            return any(w in _PLURAL_KIND or w[1:] in _PLURAL_KIND for _, _, w in words.prev_words(start, 2))
+        if word in _MEMBERS_WORDS:
+            heads = [w for _, _, w in words.prev_words(start, 2)]
+            return any(w in _PLURAL_KIND or w[1:] in _PLURAL_KIND or w in _EN_PLURAL_WORDS for w in heads)
     return False
 
 

@@ -19,6 +19,7 @@ _AMBIGUOUS_PASSIVE = frozenset(("استهدفت", "واستهدفت", "فاست�
 _NOT_BY_CIVILIANS = frozenset(("reinforcement", "takeover", "defection", "armed_clash"))  # civilians are no side
 _SUBJECT_REACH = 2  # "SDF members opened fire": a head noun may stand between an English subject and its verb
 _ENGLISH_PASSIVE_REACH = 3  # "was (reportedly) attacked": an English passive stands just before its participle
+_AGAINST = frozenset(("ضد", "against"))  # the target of a protest
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
 _PARTITIVE = word_set("partitive_word")
 _TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
@@ -119,8 +120,9 @@ def one_sided_actors(
     trig = draft.triggers[0].pos
     for h in hits:
         before = doc.word_before(h.nstart, 3)
-        if not _COUNTERPART.isdisjoint(before):
-            continue
+        target = draft.event_type == "protest" and bool(_AGAINST.intersection(before))
+        if not _COUNTERPART.isdisjoint(before) and not target:
+            continue  # "اشتباكات مع X" names the other party; "مظاهرات ضد X" names whom the protest is against
         if h.via_pair and h.nstart > trig and before and before[0] in _PARTITIVE:
             h = ActorHit(h.nstart, h.nend, h.actor, via_pair=False, anaphor=True)  # "اعتقلت عشرين من الطرفين": victims
         kept.append(h)
@@ -176,6 +178,8 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
             role = "actor1" if not ordered else "actor2"
             if draft.event_type in ("reinforcement", "takeover", "protest") and ordered:
                 role = "associated"
+            if draft.event_type == "protest" and _AGAINST.intersection(doc.word_before(h.nstart, 3)):
+                role = "actor2"  # "تظاهر الأهالي ضد الهيئة": whom the protest is against
             if draft.event_type in _NOT_BY_CIVILIANS and h.actor.actor_type == "Civilians":
                 role = "associated"  # "فرضت طوقاً ومنعت الأهالي", "قتل 5 بينهم طفل في اشتباكات": affected, not a side
         elif id(h) in draft.attached:

@@ -53,11 +53,12 @@ def test_rule(record: dict[str, Any]) -> None:
                 if _same_name(name, location.get("name"), location.get("name_ar")):
                     tolls[name] = e["fatalities"]
         assert tolls == expect["tolls_by_place"], (record["comment"], events)
-    if "every_actor1" in expect:  # each event, not only the first, has this doer
-        for e in events:
-            doers = [a for a in e["actors"] if a["role"] == "actor1"]
-            named = any(_same_name(expect["every_actor1"], a["name"], a["name_ar"]) for a in doers)
-            assert named, (record["comment"], e)
+    for role in ("actor1", "actor2"):
+        if f"every_{role}" in expect:  # each event, not only the first, has this actor in this role
+            for e in events:
+                holders = [a for a in e["actors"] if a["role"] == role]
+                named = any(_same_name(expect[f"every_{role}"], a["name"], a["name_ar"]) for a in holders)
+                assert named, (record["comment"], e)
     wanted_type = expect.get("type")
     chosen = [e for e in events if e["event_type"] == wanted_type] if wanted_type else events
     assert chosen, (record["comment"], "no event of type", wanted_type, [e["event_type"] for e in events])
