@@ -106,8 +106,19 @@ def militia_variants(phrase: str) -> list[str]:
     return [phrase[: match.start()] + form + phrase[match.end() :] for form in forms]
 
 
-_HAS_DIGIT = re.compile("[0-9]")
-_GLUED_NUMBER = re.compile("(?<=[\u0621-\u064a])(?=[0-9])|(?<=[0-9])(?=[\u0621-\u064a])")
+def _glued_numbers(norm: str) -> list[int]:
+    """Offsets where a digit meets an Arabic letter ("قتل18"), found with str.find: a regex walks Arabic slowly."""
+    cuts: set[int] = set()
+    size = len(norm)
+    for digit in "0123456789":
+        i = norm.find(digit)
+        while i != -1:
+            if i > 0 and "\u0621" <= norm[i - 1] <= "\u064a":
+                cuts.add(i)
+            if i + 1 < size and "\u0621" <= norm[i + 1] <= "\u064a":
+                cuts.add(i + 1)
+            i = norm.find(digit, i + 1)
+    return sorted(cuts)
 
 
 def _split_at(norm: str, offsets: list[int], cuts: list[int]) -> tuple[str, list[int]]:
@@ -136,7 +147,7 @@ def normalize_for_match(text: str) -> tuple[str, list[int]]:
     if len(lowered) == len(norm):
         norm = lowered
     norm = _replace_all(norm, _SPACE_PAIRS)
-    glued = [m.start() for m in _GLUED_NUMBER.finditer(norm)] if _HAS_DIGIT.search(norm) else []
+    glued = _glued_numbers(norm)
     if glued:  # "قتل18 شخصاً": a number glued to a word is a word of its own
         norm, offsets = _split_at(norm, offsets, glued)
     if "  " not in norm:

@@ -29,6 +29,7 @@ _MILITIA_WORDS = tuple(word_set("militia_word"))
 _DETAINED_PEOPLE = word_set("detained_person")
 _LOCATIVE = word_set("place_preposition") | {"of", "from", "capital"}  # before a name that is a place and an actor
 _SOURCE_BEFORE = word_set("actor_source_before")  # "..., said the Interior Ministry", "بحسب وزارة الداخلية"
+_SOURCE_LAST = frozenset(phrase.rsplit(" ", 1)[-1] for phrase in _SOURCE_BEFORE)  # the word right before the actor
 _OBJECT_STOPS = word_set("place_preposition")
 _OBJECT_WINDOW = 6  # words after an ambiguous verb in which its object may stand, past an instrument
 _OBJECT_CUES = word_set("place_list_plural_kind") | frozenset(word_set("place_cue_kind"))
@@ -224,6 +225,9 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
 
 def _source_of_report(doc: Document, pos: int) -> bool:
     """True when a reporting word ("said", "according to", "بحسب", "نقلا عن") stands right before the actor."""
+    before = doc.word_before(pos, 1)
+    if not before or (before[0] not in _SOURCE_LAST and before[0] != "the"):
+        return False  # most actors: no reporting word right before them
     words = doc.words.prev_words(pos, 3)  # nearest first; "the" may stand between ("said the ministry")
     if words and words[0][2] == "the":
         words = words[1:]
