@@ -95,6 +95,7 @@ class DocState:
     place_history: list[PlaceHit] = field(default_factory=list)
     event_places: list[EventLocation] = field(default_factory=list)
     last_event_day: date | None = None  # day of the last event with a one-day date, for "اليوم التالي"
+    doers: dict[str, str] = field(default_factory=dict)  # event type -> id of the last event's doer of that type
 
 
 class Document:

@@ -132,6 +132,9 @@ def sentence_events(
         for event in finish_draft(doc, draft):
             if model is None or plausible(model, doc, event, lo, hi):
                 events.append(event)
+                doer = next((a.id for a in event.actors if a.role == "actor1" and a.actor_type != "Civilians"), None)
+                if doer is not None:
+                    state.doers[event.event_type] = doer
         if events and events[-1].date_precision == "day" and events[-1].date_start is not None:
             state.last_event_day = events[-1].date_start
         if draft.location is not None:

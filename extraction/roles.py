@@ -20,6 +20,7 @@ _NOT_BY_CIVILIANS = frozenset(("reinforcement", "takeover", "defection", "armed_
 _SUBJECT_REACH = 2  # "SDF members opened fire": a head noun may stand between an English subject and its verb
 _ENGLISH_PASSIVE_REACH = 3  # "was (reportedly) attacked": an English passive stands just before its participle
 _AGAINST = frozenset(("ضد", "against"))  # the target of a protest
+_MEMBER_NOUNS = word_set("actor_member_noun")  # "اعتقال قادة في الجيش الحر": members of X were taken
 _COUNTERPART = word_set("counterpart_word")  # "مع X": X is the other party of a one-sided act
 _PARTITIVE = word_set("partitive_word")
 _TARGET_NOUNS = word_set("target_noun")  # "سيارة تقل قياديين في X": X is hit, not the attacker
@@ -188,7 +189,9 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
         elif h.actor.actor_type != "Civilians" and _english_subject(doc, h):
             role = "actor1"  # "when SDF members opened fire": the subject of an active verb did it
         elif draft.event_type in ("arrest", "abduction"):
-            victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and before[:1] == ["من"])
+            member = len(before) > 1 and before[0] in ("في", "in") and before[1] in _MEMBER_NOUNS  # "قادة في X"
+            victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and (before[:1] == ["من"] or member))
+            firm = member and h.nstart > trig  # X's people were taken: X never becomes the one who took them
             role = "actor2" if victim or any(r == "actor1" for _, r in ordered) else "actor1"
         elif before and before[0] in _AGENT_MARKERS and before[1:2] != ["من"]:
             role = "actor1"  # "قتلت خلية لداعش": the agent word binds closer than the death verb before it
@@ -217,7 +220,9 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
         ordered.append((h.actor, role))
     if not any(r == "actor1" for _, r in ordered):
         for i, (actor, _) in enumerate(ordered):
-            if actor.actor_type != "Civilians" and not (draft.event_type in _NO_PROMOTION and i in firm_targets):
+            if actor.actor_type != "Civilians" and not (
+                (draft.event_type in _NO_PROMOTION or draft.event_type in ("arrest", "abduction")) and i in firm_targets
+            ):
                 ordered[i] = (actor, "actor1")
                 break
     return _dedupe(ordered)

@@ -91,6 +91,8 @@ def fill_draft(
             if h.nstart < first.pos and h.actor.strength == "strong" and h.actor.actor_type != "Civilians"
         ]
         doer = earlier[-1] if earlier else None
+        if doer is None and draft.event_type in state.doers:  # "وتتركز الاعتقالات في ...": the arrests told above
+            doer = doc.lexicon.actors.get(state.doers[draft.event_type])
         doer = doer or next((a for a in reversed(state.actor_history) if a.strength == "strong"), None)
         if doer is not None:  # "الحملة نتج عنها اعتقال 7 أشخاص": the campaign of the force named before
             draft.actors.insert(0, EventActor(doer.id, doer.name, doer.name_ar, "actor1", doer.actor_type))
