@@ -77,6 +77,7 @@ def build_event(doc: Document, draft: Draft, actors: list[EventActor]) -> Event:
     event.merge_dates = (d.start, d.end) if d is not None else None
     event.anaphoric = draft.anaphoric
     event.generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
+    event.toll_only = all(t.trigger.form == "casualty" for t in draft.triggers)
     event.own_date = d is not None and draft.lo <= d.nstart < draft.hi
     event.own_place = draft.own_place
     event.remention = draft.remention

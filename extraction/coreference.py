@@ -124,6 +124,21 @@ def _continues(previous: Event | None, event: Event, lists: dict[int, set[str]])
     )
 
 
+def _toll_of(act: Event | None, event: Event, lexicon: Lexicon) -> bool:
+    """True when an event told only by its dead or hurt, at no place of its own, gives the toll of the act before.
+
+    "... struck the Mezzeh district. The monitor says eight people were killed.": the strike's toll, not a new act.
+    """
+    return (
+        act is not None
+        and event.toll_only
+        and not event.own_place
+        and not event.own_date
+        and _dates_compatible(act, event)
+        and _actors_compatible(act, event, lexicon)
+    )
+
+
 def _generic_duplicate(a: Event, b: Event) -> bool:
     """True when one of two violent events is only a generic 'attack' at the same place and time as the other."""
     if not (a.generic or b.generic) or a.event_type not in VIOLENT_TYPES or b.event_type not in VIOLENT_TYPES:
@@ -144,6 +159,10 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
     for event in events:
         mergeable = [e for e in out if _mergeable(e, event, lexicon, lists)]
         target = next((e for e in mergeable if _same_place(e, event)), mergeable[0] if mergeable else None)
+        if target is None and last_violent is not None and _toll_of(last_violent, event, lexicon):
+            if last_violent.fatalities is not None or last_violent.injured is not None:
+                event = replace(event, fatalities=None, injured=None)  # a toll of its own already: keep it
+            target = last_violent
         if target is None and _continues(previous, event, lists):
             target = previous
         if target is None and event.event_type in VIOLENT_TYPES and _continues(last_violent, event, lists):
