@@ -78,6 +78,7 @@ def build_event(doc: Document, draft: Draft, actors: list[EventActor]) -> Event:
     event.anaphoric = draft.anaphoric
     event.generic = all(t.trigger.form in ("generic", "casualty") for t in draft.triggers)
     event.toll_only = all(t.trigger.form == "casualty" for t in draft.triggers)
+    event.similar = draft.similar
     event.own_date = d is not None and draft.lo <= d.nstart < draft.hi
     event.own_place = draft.own_place
     event.remention = draft.remention

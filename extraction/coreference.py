@@ -173,6 +173,8 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
                 target.event_type = event.event_type
                 target.generic = False
         if target is None:
+            if event.similar and last_violent is not None and last_violent.event_type == "airstrike" and _bare(event):
+                event.event_type = "airstrike"  # "غارات على A ... وشهدت B قصفاً مماثلاً": air strikes there too
             if event.anaphoric and event.fatalities is None and out:
                 continue  # points back to an act told before and adds nothing; the first act told is kept
             if event.remention and event.list_group is not None and not event.actors:
@@ -215,6 +217,12 @@ def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
             if not any(a.actor_type != "Civilians" and a.role != "actor1" for a in other.actors):
                 _absorb(other, replace(event, location=other.location, fatalities=None, injured=None))
     return kept
+
+
+def _bare(event: Event) -> bool:
+    """True for a shelling told by the bare word "قصف" alone, no weapon named."""
+    word = normalize_for_match(event.trigger or "")[0].strip().lstrip("وفبل").removeprefix("ال")
+    return event.event_type == "shelling" and word in ("قصف", "قصفا")
 
 
 def _inherit_doers(out: list[Event], event: Event) -> None:

@@ -80,6 +80,7 @@ class Draft:
     sentence_lo: int = 0
     sentence_hi: int = 0
     remention: bool = False
+    similar: bool = False  # "قصفاً مماثلاً", "a similar strike": the same kind of act as the one told before
     chain_day: dt.date | None = None  # the day a date told from the event before ("اليوم التالي") resolves to
     listed: list[ListedPlace] = field(default_factory=list)  # "في A وB وC": one event per place
     shells_place: bool = False  # a generic strike by a force that shells: shelling if it hit a settlement

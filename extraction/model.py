@@ -116,6 +116,7 @@ class Event:
     remention: bool = field(default=False, repr=False)  # definite trigger without its own date
     generic: bool = field(default=False, repr=False)  # only a generic word (هجوم، استهداف) or a death word
     toll_only: bool = field(default=False, repr=False)  # only death or injury words ("eight people were killed")
+    similar: bool = field(default=False, repr=False)  # "قصف مماثل": the same kind of act as the one told before
     own_date: bool = field(default=False, repr=False)  # the date phrase is in the event's own clauses
     own_place: bool = field(default=False, repr=False)  # the place is named in the event's own clauses
     list_group: int | None = field(default=None, repr=False)  # events of one listed sentence ("في A وB") share it

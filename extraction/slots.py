@@ -140,6 +140,7 @@ def fill_draft(
         m.definite and m.entry.kind == "air" for m in doc.mentions_in(c_start, first.pos, category="cue")
     )  # "المسيّرة أطلقت صاروخين", "الطائرة استهدفت بصاروخين": the aircraft told above
     draft.remention = (definite or subject_definite) and not own_date and not _another_act(doc, first)
+    draft.similar = any(w.startswith(("مماثل", "similar")) for _, _, w in doc.words.next_words(first.mention.nend, 2))
     chain_end = min((m.nstart for m in doc.mentions_in(first.pos, hi, kind="reset", category="cue")), default=hi)
     chain_lo = doc.chain_start(first.pos, lo)
     draft.own_place = any(

@@ -53,6 +53,8 @@ def test_rule(record: dict[str, Any]) -> None:
                 if _same_name(name, location.get("name"), location.get("name_ar")):
                     tolls[name] = e["fatalities"]
         assert tolls == expect["tolls_by_place"], (record["comment"], events)
+    if "every_type" in expect:  # each event, not only the first, is of this type
+        assert all(e["event_type"] == expect["every_type"] for e in events), (record["comment"], events)
     for role in ("actor1", "actor2"):
         if f"every_{role}" in expect:  # each event, not only the first, has this actor in this role
             for e in events:
