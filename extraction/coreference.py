@@ -197,7 +197,7 @@ def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """Drop an event placed only at an area when two or more events of its type lie inside that area.
 
     "خرجت مظاهرات في مدن وبلدات محافظة إدلب ... شملت A وB وC": the lede sums up the events the article then lists
-    one by one; its actors go to those that name none. An area event with a toll of its own stays.
+    one by one; its actors go to those that name no party beside their doer. An area event with a toll stays.
     """
     kept: list[Event] = []
     for event in events:
@@ -214,7 +214,7 @@ def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
             kept.append(event)
             continue
         for other in inner:
-            if not any(a.actor_type != "Civilians" and a.role != "actor1" for a in other.actors):
+            if not any(a.actor_type != "Civilians" and a.role != "actor1" for a in other.actors):  # no other party
                 _absorb(other, replace(event, location=other.location, fatalities=None, injured=None))
     return kept
 
