@@ -233,7 +233,7 @@ def count_casualties(
         other = "injured" if tok.cue == "killed" else "killed"
         count, vague, civilians = _count_after(tokens, i, other)
         if i + 1 < len(tokens) and tokens[i + 1].text in _ONE_OF and tokens[i + 1].number is None:
-            count, vague = 1, False  # "قتل أحد عناصر قوات النظام": one of them, not the plural after
+            count, vague = 1, False  # "قتل أحد عناصر الفصيل": one of them, not the plural after
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if (
             tok.text.isascii()

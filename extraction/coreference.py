@@ -127,7 +127,7 @@ def _continues(previous: Event | None, event: Event, lists: dict[int, set[str]])
 def _toll_of(act: Event | None, event: Event, lexicon: Lexicon) -> bool:
     """True when an event told only by its dead or hurt, at no place of its own, gives the toll of the act before.
 
-    "... struck the Mezzeh district. The monitor says eight people were killed.": the strike's toll, not a new act.
+    "... jets struck X. A monitor reported that N died.": the strike's toll, not a new act.
     """
     return (
         act is not None
@@ -196,7 +196,7 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
 def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
     """Drop an event placed only at an area when two or more events of its type lie inside that area.
 
-    "خرجت مظاهرات في مدن وبلدات محافظة إدلب ... شملت A وB وC": the lede sums up the events the article then lists
+    "تظاهر الأهالي في بلدات محافظة X ... وشملت المظاهرات A وB وC": the lede sums up the events the article then lists
     one by one; its actors go to those that name no party beside their doer. An area event with a toll stays.
     """
     kept: list[Event] = []

@@ -96,7 +96,7 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
         w in _NOT_ITEMS for w in _TOKEN.findall(gap)
     ):
         return True  # "أحياء الشيخ سعيد والأنصاري والكلاسة": items the gazetteer lacks keep the list going
-    for area in doc.places:  # "قرية A في ريف إدلب الجنوبي، وقرية B": the area holding an item does not end the list
+    for area in doc.places:  # "قرية A في ريف X، وقرية B": the area holding an item does not end the list
         if lo <= area.nstart and area.nend <= hi and area.rank > _MAX_RANK and area.penalty < 2:
             gap = gap[: area.nstart - lo] + " " * (area.nend - area.nstart) + gap[area.nend - lo :]
     tokens = [(lo + m.start(), m.group()) for m in _TOKEN.finditer(_IN_ADDITION_TO.sub(" و ", gap))]

@@ -291,7 +291,7 @@ def _english_list_items(text: str, norm: str, to_norm: Callable[[int], int], hit
 
 
 def _english_plural_items(text: str, to_norm: Callable[[int], int], hits: list[PlaceHit]) -> list[PlaceHit]:
-    """"the villages of Mezraa, Tayra and Karasa": each capitalised item of an English plural-led list is a place.
+    """"the villages of A, B and C": each capitalised item of an English plural-led list is a place.
 
     A known name inside a longer item ("Hamra" of "Kfar Hamra") is dropped from `hits`: the item is the place.
     """

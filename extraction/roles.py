@@ -54,7 +54,7 @@ def resolve_actors(doc: Document, lo: int, hi: int, state: DocState) -> list[Act
             if (m.nstart, m.nend) in places and bare_before(doc, m.nstart) in _LOCATIVE:
                 continue  # "in the east of Damascus": the city, not the government named after it
             if _source_of_report(doc, m.nstart):
-                continue  # "..., said the Syrian Interior Ministry": who tells of the event, not who took part
+                continue  # "..., said the ministry": who tells of the event, not who took part
             if doc.norm.startswith(_MILITIA_WORDS, m.nstart):  # "ميليشيا الحرس الثوري" as one name
                 doc.called_militia.add(actor.id)
             hits.append(ActorHit(m.nstart, m.nend, actor))
@@ -187,7 +187,7 @@ def assign_roles(doc: Document, draft: Draft, hits: list[ActorHit]) -> list[Even
         elif id(h) in draft.attached:
             role = "actor1"
         elif h.actor.actor_type != "Civilians" and _english_subject(doc, h):
-            role = "actor1"  # "when SDF members opened fire": the subject of an active verb did it
+            role = "actor1"  # "when X's patrols shot at": the subject of an active verb did it
         elif draft.event_type in ("arrest", "abduction"):
             member = len(before) > 1 and before[0] in ("في", "in") and before[1] in _MEMBER_NOUNS  # "قادة في X"
             victim = h.actor.actor_type == "Civilians" or (h.nstart > trig and (before[:1] == ["من"] or member))
