@@ -512,7 +512,6 @@ class Gazetteer:
         return _extend_over_article(folded, start, text, offsets)
 
 
-_AREA_KINDS = frozenset(("governorate", "district", "subdistrict", "region", "desert"))
 _UNCUED = "\x00"  # marks a found key whose name had no cue before it: only the places free of the cue rule count
 
 
