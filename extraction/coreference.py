@@ -10,7 +10,6 @@ from extraction.model import VIOLENT_TYPES, Event, EventActor, EventLocation
 from extraction.normalize import normalize_for_match
 from extraction.places import KIND_RANK, _loc_key
 
-_BARE_STRIKE = frozenset(("القصف", "بالقصف", "والقصف", "للقصف", "فالقصف"))  # "القصف" with no weapon named
 # admin level that an area of this kind shares with every place inside it
 _AREA_LEVEL = {
     "governorate": "admin1",
@@ -173,16 +172,13 @@ def merge_events(events: list[Event], lexicon: Lexicon) -> list[Event]:
                 target.event_type = event.event_type
                 target.generic = False
         if target is None:
-            if event.similar and last_violent is not None and last_violent.event_type == "airstrike" and _bare(event):
-                event.event_type = "airstrike"  # "غارات على A ... وشهدت B قصفاً مماثلاً": air strikes there too
             if event.anaphoric and event.fatalities is None and out:
                 continue  # points back to an act told before and adds nothing; the first act told is kept
             if event.remention and event.list_group is not None and not event.actors:
                 _inherit_doers(out, event)
-            if event.remention and event.event_type == "shelling" and last_violent is not None:
-                bare = normalize_for_match(event.trigger or "")[0] in _BARE_STRIKE
-                if bare and last_violent.event_type == "airstrike":
-                    event.event_type = "airstrike"  # "غارات جوية ... . وطال القصف قرى": the air strikes told above
+            told_air = last_violent is not None and last_violent.event_type == "airstrike"
+            if told_air and (event.remention or event.similar) and _bare(event):
+                event.event_type = "airstrike"  # "وطال القصف قرى", "وشهدت B قصفاً مماثلاً": the air strikes told above
             out.append(event)
             previous = event
             last_violent = event if event.event_type in VIOLENT_TYPES else last_violent
@@ -220,7 +216,7 @@ def _without_summaries(events: list[Event], lexicon: Lexicon) -> list[Event]:
 
 
 def _bare(event: Event) -> bool:
-    """True for a shelling told by the bare word "قصف" alone, no weapon named."""
+    """True for a shelling told by the bare word "قصف" ("القصف", "بالقصف", "قصفاً") alone, no weapon named."""
     word = normalize_for_match(event.trigger or "")[0].strip().lstrip("وفبل").removeprefix("ال")
     return event.event_type == "shelling" and word in ("قصف", "قصفا")
 

@@ -74,14 +74,14 @@ _NEXT_WORD = re.compile(r"\s+(\w{2,})")
 _ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑-]*){0,2})\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _CAPITAL = re.compile(r"[A-Z]")
 _EN_NAME = r"(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[A-Z][\w'’‑-]*(?:\s+(?:al-|el-)?[A-Z][\w'’‑-]*){0,2}"
+_EN_PLURAL_HEADS = ("villages", "towns", "cities", "neighborhoods", "neighbourhoods", "districts", "hamlets")
 _EN_PLURAL_HEAD = re.compile(  # "the villages of A, B and C": every item of the list is a place
-    r"\b(villages|towns|cities|neighbou?rhoods|districts|hamlets)\s+of\s+"
+    r"\b(" + "|".join(_EN_PLURAL_HEADS) + r")\s+of\s+"
     r"(" + _EN_NAME + r"(?:\s*,\s*(?:and\s+)?" + _EN_NAME + r"|\s+and\s+" + _EN_NAME + r"){1,11})"
 )
-_EN_PLURAL_HEADS = ("villages", "towns", "cities", "neighborhoods", "neighbourhoods", "districts", "hamlets")
 _EN_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _EN_PLURAL_KIND = {"villages": "village", "hamlets": "village", "towns": "town", "cities": "city"}
-_EN_PLURAL_WORDS = frozenset((*_EN_PLURAL_KIND, "neighborhoods", "neighbourhoods", "districts", "areas"))
+_EN_PLURAL_WORDS = frozenset((*_EN_PLURAL_HEADS, "areas"))  # plural place words before "such as"
 _WITHIN_GAP = 8  # characters between a list's end and the known place holding it ("بريف منبج")
 _NEAR_WORDS = word_set("place_near")
 _UNIT_MEMBERS = word_set("unit_member")

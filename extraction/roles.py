@@ -240,7 +240,7 @@ def _source_of_report(doc: Document, pos: int) -> bool:
         return False
     start, _, word = words[0]
     if word in ("said", "says"):  # ", said the ministry" tells who spoke; "sources said the X group's men" does not
-        return doc.norm[:start].rstrip().endswith((",", '"', "'"))
+        return doc.norm[max(start - 3, 0) : start].rstrip().endswith((",", '"', "'"))
     return word in _SOURCE_BEFORE or (len(words) > 1 and f"{words[1][2]} {word}" in _SOURCE_BEFORE)
 
 
