@@ -138,14 +138,19 @@ def forget_stored(batch: ExtractedBatch, stored_hashes: AbstractSet[str]) -> Non
 def archive_new_articles(archive_dir: Path, batch: ExtractedBatch, stored_hashes: AbstractSet[str],
                          next_sequence: int) -> int:
     """Write each new article's text to the archive before its batch commits; return the next number."""
+    items: list[tuple[int, str, str]] = []
+    rows: list[dict[str, Any]] = []
     written: set[str] = set()
     for row in batch.articles:
         digest = row["content_hash"]
         if digest in stored_hashes or digest in written:
             continue
-        row["archive_path"] = str(archive.write_article(archive_dir, next_sequence, digest, row["text"]))
+        items.append((next_sequence, digest, row["text"]))
+        rows.append(row)
         written.add(digest)
         next_sequence += 1
+    for row, path in zip(rows, archive.write_articles(archive_dir, items), strict=True):
+        row["archive_path"] = str(path)
     return next_sequence
 
 

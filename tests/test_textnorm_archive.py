@@ -50,3 +50,19 @@ def test_reconcile_from_the_next_number_needs_no_stored_hashes(tmp_path: Path) -
     orphan = archive.write_article(tmp_path, 3, "fedcba9876543210", "نص آخر")
     assert archive.reconcile(tmp_path, (), from_sequence=3) == 1
     assert all(p.exists() for p in committed) and not orphan.exists()
+
+
+@pytest.mark.parametrize("syncfs", [True, False])
+def test_a_batch_of_articles_lands_whole_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   syncfs: bool) -> None:
+    """One flush for the batch (syncfs) or one fsync per file (where the C library lacks it): same files."""
+    if not syncfs:
+        monkeypatch.setattr(archive, "_SYNCFS", None)
+    elif archive._SYNCFS is None:
+        pytest.skip("this C library has no syncfs")
+    items = [(n, f"{n:016x}", f"نص رقم {n}\n" * (n + 1)) for n in range(5)]
+    paths = archive.write_articles(tmp_path / "archive", items)
+    assert [p.name for p in paths] == [archive_name(n, digest) for n, digest, _ in items]
+    assert [p.read_text(encoding="utf-8") for p in paths] == [text for _, _, text in items]
+    assert sorted(p.name for p in (tmp_path / "archive").iterdir()) == sorted(p.name for p in paths)  # no temp files
+    assert archive.write_articles(tmp_path / "archive", []) == []
