@@ -22,7 +22,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from extraction.lexicon import word_map, word_set
+from extraction.lexicon import english_calendar_words, word_map, word_set
 from extraction.normalize import ARABIC_LETTER, _replace_all, normalize_ar, normalize_keep_offsets, space_runs
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
@@ -50,7 +50,8 @@ _ARTICLE_USE = word_map("english_article")
 _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
 _ENGLISH_ARTICLES = frozenset(word for word, use in _ARTICLE_USE.items() if use == "surface")
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)")
-_ENGLISH_PLACE_WORDS = word_set("english_place_word")
+# "Homs Tuesday", "Daraa Province": capitalised words that go on no place name
+_NOT_NAME_WORDS = word_set("english_place_word") | english_calendar_words()
 
 
 @dataclass(frozen=True)
@@ -599,9 +600,9 @@ def _cue_word_before(folded: str, word_start: int) -> bool:
 
 
 def _longer_english_name(text: str, after: int) -> bool:
-    """True when a capitalised word that is not a place word ("Province", "Countryside") follows a name."""
+    """True when a capitalised word that is not a place or calendar word ("Province", "Tuesday") follows a name."""
     match = _NEXT_CAPITALISED.match(text, after)
-    return match is not None and match.group(1).lower() not in _ENGLISH_PLACE_WORDS
+    return match is not None and match.group(1).lower() not in _NOT_NAME_WORDS
 
 
 def _extend_over_article(folded: str, start: int, text: str, offsets: list[int]) -> int:

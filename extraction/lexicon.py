@@ -253,6 +253,12 @@ def word_map(name: str) -> dict[str, str]:
     return dict(_word_lists()[name])
 
 
+@lru_cache(maxsize=1)
+def english_calendar_words() -> frozenset[str]:
+    """English month and weekday names of calendar.tsv, lower case."""
+    return frozenset(row["word"].lower() for row in _rows("calendar.tsv") if row["word"].isascii())
+
+
 def word_set(name: str) -> frozenset[str]:
     """The words of one list of wordlists.tsv; KeyError for an unknown list name."""
     return frozenset(_word_lists()[name])
