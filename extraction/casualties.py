@@ -118,6 +118,8 @@ def _tokens(
             else:
                 number = hit[0]
         conj = conj or text in ("و", "and")
+        if cues.get(i) == "vague":  # the "a" of "a number of" counts nobody
+            number, single = None, False
         out.append(_Token(start, end, text, number, single, cues.get(i), i in civilians, conj, tails.get(i)))
     return out
 

@@ -24,6 +24,8 @@ _VERBAL_WINDOW = 6  # words around a generic attack word in which a speech word 
 _SUMMARY_WORDS = word_set("summary_word")
 _WITNESS_VERBS = word_set("witness_verb")
 _STRIKES = frozenset(("shelling", "airstrike"))
+_PROTESTER_WORDS = ("متظاهر", "محتج", "protester", "protestor", "demonstrator")
+_VICTIM_WINDOW = 4  # words between a killing word and the protesters it killed ("قتلت قوات الأمن متظاهراً")
 _ELABORATED_TYPES = _STRIKES  # acts a later "حيث استهدفت ..." goes on describing
 _BLAST_WORDS = ("انفجار", "انفجر", "explosion", "blast")  # the sound or effect of a blast, not a device
 # "تشهد إدلب منذ أسابيع اشتباكات", "تتعرض الغوطة منذ أشهر لقصف": what a place has been living through, not one event
@@ -107,6 +109,9 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
                 and doc.chain_start(t.pos, lo) in strike_chains
             )
         ]
+    killings = [t.mention.nend for t in out if t.trigger.form == "casualty"]
+    if killings:  # "killed one protester", "قتلت قوات الأمن متظاهراً": the protesters are the dead, not a protest told
+        out = [t for t in out if not _protesters_killed(doc, t, killings)]
     chains = [doc.chain_start(t.pos, lo) for t in out]
     if specific:  # "استهدفت طائرة مسيرة": the drone says how; "قُتل ... جراء قصف": the shelling is the event
         out = [
@@ -172,6 +177,13 @@ def live_triggers(doc: Document, lo: int, hi: int, bounds: list[tuple[int, str]]
         if t.trigger.event_type in VIOLENT_TYPES
         or not any(e <= t.pos and doc.words.distance(e, t.pos) <= 3 for e in violent_ends)
     ]  # "استهدفت رتلاً": a target
+
+
+def _protesters_killed(doc: Document, t: Trig, killings: list[int]) -> bool:
+    """True for a word naming protesters ("protesters", "متظاهرين") a few words after a killing word."""
+    if t.trigger.event_type != "protest" or not doc.norm.startswith(_PROTESTER_WORDS, t.mention.nstart):
+        return False
+    return any(k <= t.mention.nstart and doc.words.distance(k, t.mention.nstart) <= _VICTIM_WINDOW for k in killings)
 
 
 def _elaborated(doc: Document, t: Trig, chain: int, specific: list[Trig]) -> Trig:

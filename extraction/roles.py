@@ -18,6 +18,7 @@ _PASSIVE = word_set("passive_word")
 _AMBIGUOUS_PASSIVE = frozenset(("استهدفت", "واستهدفت", "فاستهدفت"))  # active or passive alike without vowels
 _NOT_BY_CIVILIANS = frozenset(("reinforcement", "takeover", "defection", "armed_clash"))  # civilians are no side
 _SUBJECT_REACH = 2  # "SDF members opened fire": a head noun may stand between an English subject and its verb
+_ENGLISH_OBJECT_WORDS = frozenset(("a", "an", "the", "at", "dozens", "scores", "several", "many", "his", "their"))
 _ENGLISH_PASSIVE_REACH = 3  # "was (reportedly) attacked": an English passive stands just before its participle
 _AGAINST = frozenset(("ضد", "against"))  # the target of a protest
 _MEMBER_NOUNS = word_set("actor_member_noun")  # "اعتقال قادة في الجيش الحر": members of X were taken
@@ -273,9 +274,20 @@ def _english_subject(doc: Document, hit: ActorHit) -> bool:
         return False
     for m in doc.mentions_in(hit.nend, following[-1][1] + 1, category="trigger"):
         trigger: Trigger = m.entry.value  # type: ignore[assignment]
-        if trigger.form != "casualty" and not _PASSIVE.intersection(doc.word_before(m.nstart, 1)):
-            return True
+        if _PASSIVE.intersection(doc.word_before(m.nstart, 1)):
+            continue
+        if trigger.form != "casualty" or _english_object_after(doc, m.nend):
+            return True  # "gunmen attacked", "security forces killed two protesters" (not "two soldiers killed in")
     return False
+
+
+def _english_object_after(doc: Document, pos: int) -> bool:
+    """True when an English killing word is followed by whom it killed: a number or a determiner ("killed two")."""
+    following = doc.words.next_words(pos, 1)
+    if not following:
+        return False
+    start, end, word = following[0]
+    return word.isdigit() or word in _ENGLISH_OBJECT_WORDS or bool(doc.mentions_in(start, end, category="number"))
 
 
 def _verb_subject(doc: Document, hit: ActorHit) -> bool:
