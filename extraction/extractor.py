@@ -74,7 +74,7 @@ class Extractor:
         doc.finder = self.places
         state = DocState()
         events: list[Event] = []
-        sentences = split_sentences(text)
+        sentences = split_sentences(text, join_wrapped=True)
         if all(s.is_title for s in sentences):  # a lone headline or sentence without a full stop is the text itself
             sentences = [replace(s, is_title=False) for s in sentences]
         previous: Sentence | None = None  # the last sentence that gave events

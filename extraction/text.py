@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import add
 
 from extraction.lexicon import word_set
+from extraction.normalize import normalize_for_match
 
 _SENTENCE_END = re.compile(r"[.!?؟؛]+[\"'”»“)\]]*(?=\s|$)|\n+")
 _SENTENCE_END_CHARS = (".", "!", "?", "؟", "؛", "\n")  # every match of _SENTENCE_END starts with one of them
@@ -41,8 +43,13 @@ class Sentence:
     is_title: bool
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split text at sentence punctuation and line breaks, keeping offsets into `text`."""
+def split_sentences(text: str, *, join_wrapped: bool = False) -> list[Sentence]:
+    """Split text at sentence punctuation and line breaks, keeping offsets into `text`.
+
+    With `join_wrapped`, the line breaks of a hard-wrapped text (lines cut at a width, mid-sentence) are spaces.
+    """
+    if join_wrapped:
+        text = unwrap_lines(text)
     sentences: list[Sentence] = []
     paragraph = 0
     pos = 0
@@ -53,6 +60,42 @@ def split_sentences(text: str) -> list[Sentence]:
         pos = match.end()
     _add_sentence(text, pos, len(text), paragraph, sentences)
     return sentences
+
+
+def unwrap_lines(text: str) -> str:
+    """The text with the line breaks that cut a sentence made spaces (same length, so offsets hold).
+
+    A text is hard-wrapped when at least three of its lines end in a word no sentence ends with ("في", "the");
+    then every single line break after a line without a closing mark is a space, unless that line is short
+    (under half the usual wrapped line: a title or a paragraph's last line).
+    """
+    if text.count("\n") < _MIN_WRAPPED:
+        return text
+    lines = text.split("\n")
+    cut = [len(line) for line in lines if _ends_mid_sentence(line)]
+    if len(cut) < _MIN_WRAPPED:
+        return text
+    width = sorted(cut)[len(cut) // 2]
+    out = list(text)
+    pos = 0
+    for line, following in pairwise(lines):
+        pos += len(line)
+        body = line.rstrip()
+        if body and following.strip() and body[-1] not in _CLOSING_MARKS and len(line) * 2 >= width:
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
+
+
+def _ends_mid_sentence(line: str) -> bool:
+    """True when a line's last word is one no sentence ends with (a preposition, article or conjunction)."""
+    words = line.split()
+    return bool(words) and normalize_for_match(words[-1])[0] in _NEVER_LAST
+
+
+_MIN_WRAPPED = 3
+_CLOSING_MARKS = '.!?؟؛:"”»|'
+_NEVER_LAST = word_set("never_last_word")
 
 
 def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from extraction.dates import find_dates
 from extraction.lexicon import load_lexicon
 from extraction.normalize import militia_variants, normalize_ar, normalize_for_match, normalize_keep_offsets
-from extraction.text import dateline_spans, split_sentences
+from extraction.text import dateline_spans, split_sentences, unwrap_lines
 
 
 def test_normalize_folds_letter_forms_and_marks() -> None:
@@ -52,6 +52,24 @@ def test_sentences_keep_offsets_and_mark_titles() -> None:
     sentences = split_sentences(text)
     assert [text[s.start : s.end] for s in sentences] == ["عنوان الخبر", "اندلعت اشتباكات أمس.", "وقتل عنصران؟", "نعم!"]
     assert sentences[0].is_title and not sentences[1].is_title
+
+
+def test_hard_wrapped_lines_join_into_sentences() -> None:
+    """A text cut into lines mid-sentence is read as whole sentences; a list of headlines is left as it is."""
+    wrapped = (
+        "Heavy fighting broke out on Monday between government forces and\n"
+        "rebel fighters in the northern town of Saraqib, where shells fell on\n"
+        "the main market and killed five civilians, activists said. Troops\n"
+        "also shelled the nearby village of Afes, a monitoring group said in\n"
+        "a statement on its website.\n"
+    )
+    joined = split_sentences(wrapped, join_wrapped=True)
+    assert len(wrapped) == len(unwrap_lines(wrapped))  # offsets hold
+    assert [wrapped[s.start : s.end].split()[-1] for s in joined] == ["said.", "website."]
+    assert not any(s.is_title for s in joined)
+    assert len(split_sentences(wrapped)) == 6  # the plain split (the labellers' sentences) is unchanged
+    headlines = "Clashes in Daraa\nShelling on Douma\nProtest in Suwayda\nStrike on Idlib\n"
+    assert unwrap_lines(headlines) == headlines
 
 
 def test_dates_resolve_against_publication() -> None:
