@@ -19,6 +19,7 @@ _UNKNOWN_AND_ITEMS = re.compile(  # optionally the rest of a name matched in par
     r"(?: (?!و)[^\W\d]+(?=\s*[،,]?\s*و))?(?:\s*[،,]?\s*و\s?[^\W\d]+(?: (?!و)[^\W\d]+)?){0,3}\s*[،,]?\s*و?"
 )
 _NOT_ITEMS = word_set("place_list_not_item")
+_ASIDE = re.compile(r"\([^()]{1,60}\)")
 _INSTRUMENT_PREFIXES = frozenset(("ب", "بال", "وب", "وبال"))
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
 _TOLL_WINDOW = 3  # words before a listed place in which its own count stands ("ستة في X")
@@ -65,16 +66,25 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
         trigger = draft.triggers[0].pos
         word = doc.words.starts[doc.words.index_at(trigger)]  # "لقصف": the list ends before the word's prefix
         instrument = doc.norm[word:trigger] in _INSTRUMENT_PREFIXES  # "أحياء A وB، بالبراميل": what struck them
+        asides = [(run[-1].nend + a, run[-1].nend + b) for a, b in _asides(doc.norm[run[-1].nend : trigger])]
         if (
             trigger > run[-1].nend
             and not instrument
             and any(
-                run[-1].nend <= b < trigger and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word]) for b in boundaries
+                run[-1].nend <= b < trigger
+                and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word])
+                and not any(a <= b < z for a, z in asides)  # "وتلبيسة (13 كم شمال مدينة حمص) بعدة غارات"
+                for b in boundaries
             )
         ):
             return [ListedPlace(run[0], None)]  # the list is context: its first place stands for it
         tolls = [None] * len(run)  # a total for several places is no place's toll
     return [ListedPlace(hit, toll) for hit, toll in zip(run, tolls, strict=True)]
+
+
+def _asides(text: str) -> list[tuple[int, int]]:
+    """Spans of the short bracketed asides of a text ("(20 كم شمال غرب مدينة حمص)")."""
+    return [m.span() for m in _ASIDE.finditer(text)] if "(" in text else []
 
 
 def _plural_led(doc: Document, first: PlaceHit) -> bool:
@@ -92,6 +102,8 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
     if hi - lo > 40 + (40 if plural_led else 0):
         return False
     gap = doc.norm[lo:hi]
+    if "(" in gap:  # "الحولة (20 كم شمال غرب مدينة حمص) وكفرلاها": what an aside says of an item is no item
+        gap = _ASIDE.sub(lambda m: " " * len(m.group()), gap)
     if plural_led and _UNKNOWN_AND_ITEMS.fullmatch(gap) and not any(
         w in _NOT_ITEMS for w in _TOKEN.findall(gap)
     ):

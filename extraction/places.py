@@ -217,6 +217,10 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
             if item is None:
                 break
             start = item.start(1)
+            if items and item.group(1).removeprefix("و") in _CUE_KIND:  # "مدن وقرى A وقرية B وC": a cue, then B
+                cued = _FIRST_ITEM.match(norm, item.end(1))
+                if cued is not None:
+                    item, start = cued, cued.start(1)
             hit = starts.get(start) or starts.get(start + 1) or starts.get(start + 2)  # "والفارات", "و حزرما"
             if hit is not None:
                 if hit.rank > _MAX_ITEM_RANK:
