@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from operator import add
 
@@ -89,13 +90,20 @@ def unwrap_lines(text: str) -> str:
 
 def _ends_mid_sentence(line: str) -> bool:
     """True when a line's last word is one no sentence ends with (a preposition, article or conjunction)."""
-    words = line.split()
-    return bool(words) and normalize_for_match(words[-1])[0] in _NEVER_LAST
+    words = line.rsplit(None, 1)
+    return bool(words) and len(words[-1]) <= _LONGEST_NEVER_LAST and _folded(words[-1]) in _NEVER_LAST
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    """A word as the normalised text spells it (the last words of lines repeat: cached)."""
+    return normalize_for_match(word)[0]
 
 
 _MIN_WRAPPED = 3
 _CLOSING_MARKS = '.!?؟؛:"”»|'
 _NEVER_LAST = word_set("never_last_word")
+_LONGEST_NEVER_LAST = max(map(len, _NEVER_LAST))
 
 
 def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
