@@ -7,6 +7,7 @@ document -> sentences -> detection (live triggers) -> grouping (drafts) -> roles
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from extraction.grouping import group_triggers
 from extraction.lexicon import Lexicon, Mention, load_lexicon
 from extraction.model import VIOLENT_TYPES, Event
 from extraction.normalize import normalize_for_match
-from extraction.places import DATELINE_PENALTY, PlaceFinder
+from extraction.places import DATELINE_PENALTY, PlaceFinder, PlaceHit
 from extraction.roles import resolve_actors
 from extraction.sentence_model import SentenceModel, features, load_model
 from extraction.slots import fill_draft, follow_up_injured, follow_up_toll
@@ -55,6 +56,8 @@ class Extractor:
             mentions = [m for m in mentions if not _in_dateline(m, datelines, self.lexicon)]
         to_norm = OffsetMap(offsets)
         places = self.places.find(text, norm, to_norm, words, mentions)
+        if places:  # "أحياء الشعار والمواصلات": a word read as a place is no cue word ("شعار", a slogan)
+            mentions = _outside_places(mentions, places)
         for hit in places:  # "دمشق 28 ابريل (شينخوا)": where the report was filed, a place of last resort
             if any(to_norm(a) <= hit.nstart < to_norm(b) for a, b in datelines):
                 hit.penalty = DATELINE_PENALTY
@@ -153,6 +156,20 @@ def _add_toll(event: Event, toll: Casualties) -> None:
         event.fatalities, event.fatalities_vague = toll.killed, False
     if toll.injured is not None and (event.injured is None or toll.injured > event.injured):
         event.injured, event.injured_vague = toll.injured, False
+
+
+def _outside_places(mentions: list[Mention], places: list[PlaceHit]) -> list[Mention]:
+    """The mentions less the cue words that start inside a place's name."""
+    starts = sorted((p.nstart, p.nend) for p in places)
+    firsts = [a for a, _ in starts]
+    kept = []
+    for m in mentions:
+        if m.entry.category == "cue":
+            i = bisect_right(firsts, m.nstart) - 1
+            if i >= 0 and m.nstart < starts[i][1]:
+                continue
+        kept.append(m)
+    return kept
 
 
 def _in_dateline(mention: Mention, datelines: list[tuple[int, int]], lexicon: Lexicon) -> bool:
