@@ -136,7 +136,7 @@ class Lexicon:
                         continue
                 elif prefix:
                     continue
-                elif norm[max(word_start - 4, 0) : word_start] == "the ":
+                elif norm[max(word_start - 4, 0) : word_start] == "the " or _english_determined(norm, word_start):
                     prefix = "the"
                 end_src = offsets[nend - 1] + 1
                 if entry.open_end and continues:  # the mention covers the rest of the word
@@ -147,6 +147,18 @@ class Lexicon:
         return found
 
 
+def _english_determined(norm: str, start: int) -> bool:
+    """True when a determiner stands before an English word, alone or with one modifier between ("the deadly")."""
+    before = norm[max(start - 32, 0) : start].split()[-2:]
+    if not before:
+        return False
+    if before[-1] in _DETERMINERS:
+        return True
+    return len(before) == 2 and before[0] in _DETERMINERS and before[1].isalpha() and before[1] not in _NOT_MODIFIERS
+
+
+_DETERMINERS = frozenset(("the", "this", "that", "these", "those", "its", "their"))
+_NOT_MODIFIERS = frozenset(("of", "and", "or", "in", "on", "at", "to", "by", "for", "with", "from"))
 _PREFIX_OK: dict[str, bool] = {}  # clitic prefix -> allowed before an Arabic dictionary word (a few dozen keys)
 _WORD_RUN = re.compile(r"\w+")
 
