@@ -19,6 +19,8 @@ _UNKNOWN_AND_ITEMS = re.compile(  # optionally the rest of a name matched in par
     r"(?: (?!و)[^\W\d]+(?=\s*[،,]?\s*و))?(?:\s*[،,]?\s*و\s?[^\W\d]+(?: (?!و)[^\W\d]+)?){0,3}\s*[،,]?\s*و?"
 )
 _NOT_ITEMS = word_set("place_list_not_item")
+_NOT_NAMES = word_set("place_list_not_name") | word_set("place_not_name")
+_UNKNOWN_AND = re.compile(r"(?:\s*[،,]?\s*وال[^\W\d]{2,}){1,3}\s*[،,]?\s*(?:و\s?)?")
 _ASIDE = re.compile(r"\([^()]{1,60}\)")
 _INSTRUMENT_PREFIXES = frozenset(("ب", "بال", "وب", "وبال"))
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
@@ -116,6 +118,10 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
     if _UNKNOWN_ITEM.fullmatch(gap):
         return True  # "كفرنبودة، الزكاة، الصخر، اللطامنة": an item the gazetteer does not know keeps the list going
+    if _UNKNOWN_AND.fullmatch(gap) and not doc.mentions_in(lo, hi):
+        items = [w[1:] for w in _TOKEN.findall(gap) if w != "و"]
+        if not any(w in _NOT_ITEMS or w in _NOT_NAMES for w in items):
+            return True  # "المزة والحجر الأسود والعسالي والقدم والقابون": unknown names joined by "و" keep it going
     numbers = [m.nstart for m in doc.mentions_in(lo, hi, category="number")]
     for start, token in tokens:
         word = token[1:] if token.startswith("و") and len(token) > 1 else token
