@@ -69,6 +69,8 @@ _NOT_LIST_NAMES = word_set("place_list_not_name")
 _MAX_LIST_ITEMS = 12
 _MAX_PENDING = 2
 _MAX_ITEM_RANK = 3  # cities and anything finer are items of a list; a region or governorate ends it
+_AR_UNKNOWN_ITEMS = re.compile(r"(?:\s*[،,]?\s*وال[^\W\d]{2,}){1,3}\s*[،,]?\s*(?:و\s?)?")
+_AR_AND_NAME = re.compile(r"و(ال[^\W\d]{2,})")
 _NEXT_WORD = re.compile(r"\s+(\w{2,})")
 # ", Ein Issa and " between two known places: one to three capitalised words, then a comma or "and"
 _ENGLISH_ITEM = re.compile(r"\s*,\s*((?:[A-Z][\w'’‑-]*)(?:\s+[A-Z][\w'’‑-]*){0,2})\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
@@ -278,6 +280,29 @@ def _plural_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits
     return found
 
 
+def _arabic_list_items(
+    text: str, norm: str, to_norm: Callable[[int], int], hits: list[PlaceHit], mentions: list[Mention]
+) -> list[PlaceHit]:
+    """"المزة والعسالي والقدم والقابون": names the gazetteer lacks, each joined by "و", between two known places."""
+    known = sorted((h for h in hits if h.place is not None and h.rank <= _MAX_ITEM_RANK), key=lambda h: h.nstart)
+    found: list[PlaceHit] = []
+    for before, after in pairwise(known):
+        gap = _AR_UNKNOWN_ITEMS.fullmatch(norm, before.nend, after.nstart)
+        if gap is None or any(before.nend <= m.nstart < after.nstart for m in mentions):
+            continue
+        taken = [(h.nstart, h.nend) for h in hits if before.nend <= h.nstart < after.nstart]
+        if taken:
+            continue  # a plural-led list found these items already
+        items = list(_AR_AND_NAME.finditer(norm, before.nend, after.nstart))
+        if any(m.group(1) in _NOT_NAMES or m.group(1) in _NOT_LIST_NAMES for m in items):
+            continue
+        kind = before.kind if before.kind in ("neighbourhood", "village", "town") else "village"
+        for m in items:
+            surface = text[_src(text, norm, m.start(1), to_norm) : _src(text, norm, m.end(1), to_norm)]
+            found.append(PlaceHit(m.start(1), m.end(1), surface, None, kind))
+    return found
+
+
 def _english_list_items(text: str, norm: str, to_norm: Callable[[int], int], hits: list[PlaceHit]) -> list[PlaceHit]:
     """A capitalised name the gazetteer lacks between two known places of an English list ("Derik, Ein Issa and")."""
     if _CAPITAL.search(text) is None:
@@ -433,6 +458,7 @@ class PlaceFinder:
                 if second_hit is not None:
                     hits.append(second_hit)
         hits.extend(_plural_list_items(text, norm, to_norm, hits))
+        hits.extend(_arabic_list_items(text, norm, to_norm, hits, mentions))
         hits.extend(_english_list_items(text, norm, to_norm, hits))
         hits.extend(_english_plural_items(text, to_norm, hits))
         hits.sort(key=lambda h: h.nstart)
