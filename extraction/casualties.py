@@ -30,7 +30,10 @@ _ONE_OF = frozenset(("احد", "احدي"))  # "أحد عناصر", "إحدى ا
 _ONE_MORE = word_set("casualty_one_more")  # "وأصيب آخر", "وأصيب ثالث", "another": one more victim
 _KILLING_VERBS = word_set("casualty_assassination_verb")  # "اغتال مسلحون مختار قرية": one victim
 _UNIT_STEMS = tuple(word.removeprefix("ال") for word in word_set("unit_word"))  # "اللواء 93": a unit's number
-_SINGULAR_VERBS = word_set("casualty_singular_verb")  # "عنصر من X قد قتل": one victim named before the verb
+_SINGULAR_VERBS = word_set("casualty_singular_verb")
+_NAMED_PERSONS = word_set("casualty_named_person")  # "مقتل الشاب علي": one victim, named
+_COMPANIONS = word_set("casualty_companion")  # "... وزوجته": one more victim with the named one
+_COMPANION_WINDOW = 8  # "عنصر من X قد قتل": one victim named before the verb
 _ENGLISH_BACK = 6  # "Two members of the SDF were killed": the count stands up to six words before
 _KILLING_OBJECT = 8  # words after a killing verb in which its object's count is looked for
 _ZERO = re.compile(
@@ -170,6 +173,24 @@ def _count_after(tokens: list[_Token], i: int, other: str) -> tuple[int | None, 
     return total, vague, civilians
 
 
+def _named_person(tokens: list[_Token], j: int) -> bool:
+    """True when a definite person noun or a kunya ("القيادي", "أبو") follows a death word: one named victim."""
+    if j >= len(tokens) or tokens[j].number is not None:
+        return False
+    return tokens[j].text in _NAMED_PERSONS or tokens[j].text == "ابو"
+
+
+def _companion(tokens: list[_Token], j: int) -> int:
+    """1 when a companion killed with the named victim follows within a few words ("وزوجته", "مع مرافقه")."""
+    for k in range(j, min(j + _COMPANION_WINDOW, len(tokens))):
+        word = tokens[k].text
+        if word in _STOP_WORDS or tokens[k].cue is not None:
+            return 0
+        if word in _COMPANIONS and (word.startswith("و") or (k > j and tokens[k - 1].text == "مع")):
+            return 1
+    return 0
+
+
 def _one_person(tok: _Token) -> int | None:
     """1 when the word after a death word is an indefinite singular noun ("مهرب", "قائد"), else None."""
     word = tok.text
@@ -283,6 +304,8 @@ def count_casualties(
             count = 2
         if count is None and not vague and tok.cue == "injured" and tok.text.lstrip("وفبل") in _INJURY_PRONOUNS:
             count = 1  # "ما أدى لإصابته": one person hurt
+        if count is None and not vague and tok.cue == "killed" and _named_person(tokens, i + 1):
+            count = 1 + _companion(tokens, i + 2)  # "اغتيال الناشط X مع زوجته": the named man and his wife
         if count is None and not vague and tok.cue == "killed" and i + 1 < len(tokens):
             count = _one_person(tokens[i + 1])  # "مقتل مهرب": one person named by a singular noun
             after = tokens[i + 1].text
