@@ -7,6 +7,7 @@ document -> sentences -> detection (live triggers) -> grouping (drafts) -> roles
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
@@ -80,6 +81,8 @@ class Extractor:
         sentences = split_sentences(text, join_wrapped=True)
         if all(s.is_title for s in sentences):  # a lone headline or sentence without a full stop is the text itself
             sentences = [replace(s, is_title=False) for s in sentences]
+        if lang == "en" and _PHOTO_WORDS.search(text):  # "(AP Photo/...)", "File photo": a caption tells no event
+            sentences = _captions_as_titles(text, sentences)
         previous: Sentence | None = None  # the last sentence that gave events
         for sentence in sentences:
             if previous is not None and previous.paragraph == sentence.paragraph and events:
@@ -156,6 +159,34 @@ def _add_toll(event: Event, toll: Casualties) -> None:
         event.fatalities, event.fatalities_vague = toll.killed, False
     if toll.injured is not None and (event.injured is None or toll.injured > event.injured):
         event.injured, event.injured_vague = toll.injured, False
+
+
+def _captions_as_titles(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Photo captions marked as titles (read for no event); a bare credit "(Name / AFP)" makes the line before one."""
+    out = list(sentences)
+    for i, sentence in enumerate(sentences):
+        body = text[sentence.start : sentence.end]
+        if not is_caption(body):
+            continue
+        out[i] = replace(sentence, is_title=True)
+        if body.startswith("(") and i > 0 and sentences[i - 1].paragraph == sentence.paragraph:
+            out[i - 1] = replace(sentences[i - 1], is_title=True)
+    return out
+
+
+def is_caption(sentence: str) -> bool:
+    """True for an English photo caption: a photo credit in brackets, or a caption's opening words."""
+    return _CAPTION.search(sentence) is not None
+
+
+_PHOTO_WORDS = re.compile(r"photo|image|picture|getty", re.IGNORECASE)
+_CAPTION = re.compile(
+    r"\((?:AP Photo|Photo:|Photo by|[^()]{0,60}(?:AFP|Reuters|Getty|EPA|Anadolu)\s*(?:/|Photo|Images))"
+    r"|^(?:Still image|File photo|File picture|In this (?:file )?(?:photo|picture|image)|A picture taken"
+    r"|An image grab|Photo taken|Photo posted|Image:|Photo:)"
+    r"|\bFile photo\.?$",
+    re.IGNORECASE,
+)
 
 
 def _outside_places(mentions: list[Mention], places: list[PlaceHit]) -> list[Mention]:
