@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
 import os
@@ -11,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from raqib.checks import (
     BadInput,
@@ -333,6 +334,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # before Prefect is imported: one lasting home, so a temporary server does not migrate a new database each run
     os.environ["PREFECT_HOME"] = str(prefect_home())
+    code = _dispatch(args)
+    if argv is None:  # the console script: the process ends with the command
+        end_process(code)
+    return code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the chosen command; a user's mistake or a busy warehouse is one line on stderr and an exit code."""
     try:
         return COMMANDS[args.command](args)
     except (SettingsError, BadInput) as exc:  # bad input: one line, no traceback
@@ -348,6 +357,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"raqib {args.command}: {out_of_memory_message(_memory_limit(args))}", file=sys.stderr)
             return 3
         raise
+
+
+def end_process(code: int) -> NoReturn:
+    """Exit once Prefect's log and event queues are drained and the exit handlers (its temporary server's stop
+    among them) have run, skipping the interpreter's own tear-down of Prefect's thousands of objects: about a
+    second of every `raqib run` (docs/PERFORMANCE.md). Commands that never imported Prefect exit as usual."""
+    if "prefect" not in sys.modules:
+        sys.exit(code)
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        EventsWorker.drain_all(timeout=_DRAIN_SECONDS)
+        APILogWorker.drain_all(timeout=_DRAIN_SECONDS)
+        atexit._run_exitfuncs()
+    except Exception:  # whatever went wrong, the interpreter's usual exit still works
+        sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+_DRAIN_SECONDS = 30.0  # a temporary server's queue of logs and events is sent in well under a second
 
 
 def _memory_limit(args: argparse.Namespace) -> str | None:
