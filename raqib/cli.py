@@ -23,6 +23,7 @@ from raqib.checks import (
     check_warehouse_to_write,
 )
 from raqib.output import print_run_summary, print_table
+from raqib.prefect_server import ServerStartError, TemporaryServer, needs_temporary_server
 from raqib.settings import DEFAULT_SOURCES, Settings, SettingsError, load_settings, prefect_home
 
 
@@ -177,34 +178,61 @@ def check_ingest_inputs(sources: Path, db: Path, archive: Path | None) -> Settin
 
 
 @contextmanager
-def foreground_flow() -> Iterator[None]:
-    """Run a flow in the foreground without Prefect's heartbeat thread.
+def temporary_api() -> Iterator[TemporaryServer | None]:
+    """Prefect's temporary API server for this command when none is configured, started before the flow's imports.
 
-    The thread sleeps in one-second steps and the flow's end waits for it: every run ended up to a second after its
-    work (flow times fell on whole seconds). The operator watching the command sees a crash; served deployments keep
-    the heartbeats that let a server notice one.
+    At the end, Prefect's queued logs and events are sent before the server stops.
     """
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    if not needs_temporary_server():
+        yield None
+        return
+    server = TemporaryServer()
+    os.environ["PREFECT_API_URL"] = server.api_url  # read when Prefect is first imported, just after this
+    try:
+        yield server
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        if "prefect" in sys.modules:
+            from prefect.events.worker import EventsWorker
 
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            EventsWorker.drain_all(timeout=_DRAIN_SECONDS)  # every Prefect queue service: events and logs
+        server.stop()
+
+
+@contextmanager
+def foreground_flow(api: TemporaryServer | None = None) -> Iterator[None]:
+    """Run a flow in the foreground without Prefect's heartbeat thread, on `api` when given once it answers.
+
+    The heartbeat thread sleeps in one-second steps and the flow's end waits for it: every run ended up to a second
+    after its work (flow times fell on whole seconds). The operator watching the command sees a crash; served
+    deployments keep the heartbeats that let a server notice one.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if api is not None:
+        api.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")))
+        updates[PREFECT_API_URL] = api.api_url  # also when Prefect was imported before (a test's process)
+    with temporary_settings(updates=updates):
         yield
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the ingestion flow once and print its summary."""
     check_ingest_inputs(args.sources, args.db, args.archive)
-    from prefect.exceptions import FailedRun
+    with temporary_api() as api:
+        from prefect.exceptions import FailedRun
 
-    from flows.ingest import ingest_flow
-    from raqib import progress
+        from flows.ingest import ingest_flow
+        from raqib import progress
 
-    try:
-        with progress.shown(progress.INGEST_STAGES), foreground_flow():
-            result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
-                                 archive_dir=str(args.archive) if args.archive else None)
-    except FailedRun as exc:  # e.g. another run holds the warehouse
-        print(f"raqib run: {exc}", file=sys.stderr)
-        return 3
+        try:
+            with progress.shown(progress.INGEST_STAGES), foreground_flow(api):
+                result = ingest_flow(sources_file=str(args.sources), db=str(args.db),
+                                     archive_dir=str(args.archive) if args.archive else None)
+        except FailedRun as exc:  # e.g. another run holds the warehouse
+            print(f"raqib run: {exc}", file=sys.stderr)
+            return 3
     assert isinstance(result, dict)  # a flow that ends Failed raises instead of returning its state
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
@@ -226,11 +254,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     """Re-extract stored articles whose events came from an older extractor."""
     check_existing_warehouse(args.db, write=True)
-    from flows.reextract import reextract_flow
-    from raqib import progress
+    with temporary_api() as api:
+        from flows.reextract import reextract_flow
+        from raqib import progress
 
-    with progress.shown(progress.REEXTRACT_STAGES), foreground_flow():
-        result = reextract_flow(db=str(args.db), everything=args.all)
+        with progress.shown(progress.REEXTRACT_STAGES), foreground_flow(api):
+            result = reextract_flow(db=str(args.db), everything=args.all)
     print(f"re-extracted {result['articles']} articles: {result['events']} events "
           f"(extractor {result['extractor_version']})")
     return 0
@@ -350,7 +379,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     except Exception as exc:
         from warehouse import WarehouseBusy, WarehouseError, is_out_of_memory, out_of_memory_message
 
-        if isinstance(exc, WarehouseBusy | WarehouseError):
+        if isinstance(exc, WarehouseBusy | WarehouseError | ServerStartError):
             print(f"raqib {args.command}: {exc}", file=sys.stderr)
             return 3
         if is_out_of_memory(exc):

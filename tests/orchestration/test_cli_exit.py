@@ -54,3 +54,24 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_a_temporary_server_that_does_not_answer_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """A server that is not up within the startup timeout: the run stops with one line, the server is killed."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text("[settings]\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(RAQIB_PREFECT_HOME=str(tmp_path / "home"), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="0")
+    proc = subprocess.Popen(
+        [str(RAQIB), "run", "--sources", str(sources), "--db", str(tmp_path / "w.duckdb")],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        survivors = _group_alive(proc.pid)
+        if survivors:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 3
+    assert err.strip().splitlines() == ["raqib run: the temporary Prefect server did not answer within 0 s"]
+    assert not survivors
