@@ -50,7 +50,7 @@ _ARTICLE_USE = word_map("english_article")
 _ENGLISH_ARTICLE = re.compile(r"^(?:" + "|".join(map(re.escape, _ARTICLE_USE)) + r")[ -]", re.IGNORECASE)
 _ENGLISH_ARTICLES = frozenset(word for word, use in _ARTICLE_USE.items() if use == "surface")
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z]+)")
-# "Homs Tuesday", "Daraa Province": capitalised words that go on no place name
+# "Hama Tuesday", "Daraa Province": capitalised words that go on no place name
 _NOT_NAME_WORDS = word_set("english_place_word") | english_calendar_words()
 
 

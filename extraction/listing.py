@@ -75,7 +75,7 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
             and any(
                 run[-1].nend <= b < trigger
                 and not _TRAILING_ITEMS.fullmatch(doc.norm[b:word])
-                and not any(a <= b < z for a, z in asides)  # "وتلبيسة (13 كم شمال مدينة حمص) بعدة غارات"
+                and not any(a <= b < z for a, z in asides)  # "واللطامنة (نحو 40 كم عن حماة) ببراميل"
                 for b in boundaries
             )
         ):
@@ -85,7 +85,7 @@ def listed_places(doc: Document, draft: Draft, places: list[PlaceHit], boundarie
 
 
 def _asides(text: str) -> list[tuple[int, int]]:
-    """Spans of the short bracketed asides of a text ("(20 كم شمال غرب مدينة حمص)")."""
+    """Spans of the short bracketed asides of a text ("(35 كم إلى الشمال من حماة)")."""
     return [m.span() for m in _ASIDE.finditer(text)] if "(" in text else []
 
 
@@ -104,7 +104,7 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
     if hi - lo > 40 + (40 if plural_led else 0):
         return False
     gap = doc.norm[lo:hi]
-    if "(" in gap:  # "الحولة (20 كم شمال غرب مدينة حمص) وكفرلاها": what an aside says of an item is no item
+    if "(" in gap:  # "كفرزيتا (35 كم إلى الشمال من حماة) واللطامنة": what an aside says of an item is no item
         gap = _ASIDE.sub(lambda m: " " * len(m.group()), gap)
     if plural_led and _UNKNOWN_AND_ITEMS.fullmatch(gap) and not any(
         w in _NOT_ITEMS for w in _TOKEN.findall(gap)

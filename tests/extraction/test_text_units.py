@@ -58,7 +58,7 @@ def test_hard_wrapped_lines_join_into_sentences() -> None:
     """A text cut into lines mid-sentence is read as whole sentences; a list of headlines is left as it is."""
     wrapped = (
         "Heavy fighting broke out on Monday between government forces and\n"
-        "rebel fighters in the northern town of Saraqib, where shells fell on\n"
+        "rebel fighters in Saraqib to the north, where shells fell on\n"
         "the main market and killed five civilians, activists said. Troops\n"
         "also shelled the nearby village of Afes, a monitoring group said in\n"
         "a statement on its website.\n"
