@@ -193,9 +193,7 @@ def temporary_api() -> Iterator[TemporaryServer | None]:
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         if "prefect" in sys.modules:
-            from prefect.events.worker import EventsWorker
-
-            EventsWorker.drain_all(timeout=_DRAIN_SECONDS)  # every Prefect queue service: events and logs
+            drain_prefect_queues()
         server.stop()
 
 
@@ -388,18 +386,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise
 
 
+def drain_prefect_queues() -> None:
+    """Send what Prefect's queue services (logs, events) still hold, and stop them."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    EventsWorker.drain_all(timeout=_DRAIN_SECONDS)
+    APILogWorker.drain_all(timeout=_DRAIN_SECONDS)
+
+
 def end_process(code: int) -> NoReturn:
-    """Exit once Prefect's log and event queues are drained and the exit handlers (its temporary server's stop
-    among them) have run, skipping the interpreter's own tear-down of Prefect's thousands of objects: about a
-    second of every `raqib run` (docs/PERFORMANCE.md). Commands that never imported Prefect exit as usual."""
+    """Exit with `code` once Prefect's queues are sent and the exit handlers have run, without the tear-down.
+
+    The interpreter's own tear-down of Prefect's objects took about a second of every `raqib run`
+    (docs/PERFORMANCE.md); a temporary server Prefect started is stopped by one of the exit handlers. Commands
+    that never imported Prefect exit as usual.
+    """
     if "prefect" not in sys.modules:
         sys.exit(code)
     try:
-        from prefect.events.worker import EventsWorker
-        from prefect.logging.handlers import APILogWorker
-
-        EventsWorker.drain_all(timeout=_DRAIN_SECONDS)
-        APILogWorker.drain_all(timeout=_DRAIN_SECONDS)
+        drain_prefect_queues()
         atexit._run_exitfuncs()
     except Exception:  # whatever went wrong, the interpreter's usual exit still works
         sys.exit(code)
