@@ -6,7 +6,7 @@ import re
 
 from extraction.document import Document, Draft, ListedPlace
 from extraction.lexicon import word_set
-from extraction.places import PlaceHit
+from extraction.places import UNKNOWN_AND_NAMES, PlaceHit
 
 _FILLERS = word_set("place_list_filler")
 _IN_ADDITION_TO = re.compile(r"(?<!\w)و?(?:بال|ب|ال)?اضافه\s+(?:الي|ل)(?!\w)")  # "A، بالإضافة إلى B": one more item
@@ -20,7 +20,6 @@ _UNKNOWN_AND_ITEMS = re.compile(  # optionally the rest of a name matched in par
 )
 _NOT_ITEMS = word_set("place_list_not_item")
 _NOT_NAMES = word_set("place_list_not_name") | word_set("place_not_name")
-_UNKNOWN_AND = re.compile(r"(?:\s*[،,]?\s*وال[^\W\d]{2,}){1,3}\s*[،,]?\s*(?:و\s?)?")
 _ASIDE = re.compile(r"\([^()]{1,60}\)")
 _INSTRUMENT_PREFIXES = frozenset(("ب", "بال", "وب", "وبال"))
 _MAX_RANK = 3  # cities and anything finer; a governorate in a list is context, not a place of the event
@@ -118,7 +117,7 @@ def _only_fillers(doc: Document, lo: int, hi: int, plural_led: bool = False) -> 
         return False  # "حي الكتف بمدينة البوكمال" names one place inside another, not two places
     if _UNKNOWN_ITEM.fullmatch(gap):
         return True  # "كفرنبودة، الزكاة، الصخر، اللطامنة": an item the gazetteer does not know keeps the list going
-    if _UNKNOWN_AND.fullmatch(gap) and not doc.mentions_in(lo, hi):
+    if UNKNOWN_AND_NAMES.fullmatch(gap) and not doc.mentions_in(lo, hi):
         items = [w[1:] for w in _TOKEN.findall(gap) if w != "و"]
         if not any(w in _NOT_ITEMS or w in _NOT_NAMES for w in items):
             return True  # "المزة والحجر الأسود والعسالي والقدم والقابون": unknown names joined by "و" keep it going

@@ -69,7 +69,8 @@ _NOT_LIST_NAMES = word_set("place_list_not_name")
 _MAX_LIST_ITEMS = 12
 _MAX_PENDING = 2
 _MAX_ITEM_RANK = 3  # cities and anything finer are items of a list; a region or governorate ends it
-_AR_UNKNOWN_ITEMS = re.compile(r"(?:\s*[،,]?\s*وال[^\W\d]{2,}){1,3}\s*[،,]?\s*(?:و\s?)?")
+# up to three definite names, each after "و", between two places of a list ("والعسالي والقدم و")
+UNKNOWN_AND_NAMES = re.compile(r"(?:\s*[،,]?\s*وال[^\W\d]{2,}){1,3}\s*[،,]?\s*(?:و\s?)?")
 _AR_AND_NAME = re.compile(r"و(ال[^\W\d]{2,})")
 _NEXT_WORD = re.compile(r"\s+(\w{2,})")
 # ", Ein Issa and " between two known places: one to three capitalised words, then a comma or "and"
@@ -287,7 +288,7 @@ def _arabic_list_items(
     known = sorted((h for h in hits if h.place is not None and h.rank <= _MAX_ITEM_RANK), key=lambda h: h.nstart)
     found: list[PlaceHit] = []
     for before, after in pairwise(known):
-        gap = _AR_UNKNOWN_ITEMS.fullmatch(norm, before.nend, after.nstart)
+        gap = UNKNOWN_AND_NAMES.fullmatch(norm, before.nend, after.nstart)
         if gap is None or any(before.nend <= m.nstart < after.nstart for m in mentions):
             continue
         taken = [(h.nstart, h.nend) for h in hits if before.nend <= h.nstart < after.nstart]
