@@ -291,8 +291,7 @@ def _arabic_list_items(
         gap = UNKNOWN_AND_NAMES.fullmatch(norm, before.nend, after.nstart)
         if gap is None or any(before.nend <= m.nstart < after.nstart for m in mentions):
             continue
-        taken = [(h.nstart, h.nend) for h in hits if before.nend <= h.nstart < after.nstart]
-        if taken:
+        if any(before.nend <= h.nstart < after.nstart for h in hits):
             continue  # a plural-led list found these items already
         items = list(_AR_AND_NAME.finditer(norm, before.nend, after.nstart))
         if any(m.group(1) in _NOT_NAMES or m.group(1) in _NOT_LIST_NAMES for m in items):
