@@ -83,10 +83,9 @@ class TemporaryServer:
             self.process.wait()
 
 
-def needs_temporary_server(env: dict[str, str] | os._Environ[str] | None = None) -> bool:
+def needs_temporary_server() -> bool:
     """True when no Prefect API server is configured, so a flow would start a temporary one."""
-    env = os.environ if env is None else env
-    return not env.get("PREFECT_API_URL")
+    return not os.environ.get("PREFECT_API_URL")
 
 
 def _free_port() -> int:
